@@ -1,0 +1,50 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11+ and make:
+#   make run    create .venv, install, prepare the catalogs, start the bot (console without a token)
+#   make test   create .venv, install with the test extra, run ruff and pytest
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: run test lint check catalogs i18n bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(STAMP)
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy=false -d locales -D messages -l $* 2>/dev/null || \
+	  $(BIN)/pybabel compile -d locales -D messages -l $*
+
+catalogs: $(MO)
+
+run: $(STAMP) catalogs
+	$(BIN)/aps-bot
+
+test: $(TEST_STAMP) catalogs
+	$(BIN)/ruff check bot tests
+	$(BIN)/python -m pytest -q
+
+check: $(STAMP)
+	$(BIN)/aps-bot check
+
+# Maintainers: after changing user-facing strings, refresh the catalogs, then translate what is new.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-by-file -k pgettext:1c,2 \
+	  --project aps-bot --copyright-holder "aps-bot contributors" -o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python scripts/sync_en_catalog.py locales/en/LC_MESSAGES/messages.po
+
+clean:
+	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo

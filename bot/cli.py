@@ -1,0 +1,197 @@
+"""The ``aps-bot`` command line.
+
+    aps-bot                 run every platform whose token is set; with none, open the console
+    aps-bot console         talk to the bot in a terminal (scriptable through stdin)
+    aps-bot ask TEXT        one FAQ lookup as a user would get it (--json for tools)
+    aps-bot check           validate the knowledge and the catalogs (file:line per problem)
+    aps-bot graph           the walkthrough as a Mermaid diagram
+
+A user error prints one clear line (or one line per knowledge problem) and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import __version__
+from bot.config import Config, ConfigError
+from bot.engine.markup import plain_text
+from bot.i18n import DEFAULT_LOCALES_DIR
+from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeError, load_knowledge
+from bot.logging_setup import setup_logging
+from bot.storage import StoreError
+
+log = logging.getLogger("aps_bot")
+
+
+class UsageError(Exception):
+    """A mistake the user can fix; printed as one line."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--knowledge", type=Path, metavar="DIR",
+        help="knowledge folder (default: $APS_BOT_KNOWLEDGE or the bundled knowledge/)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="aps-bot",
+        description="aps-bot: the RECE / APS assistant for international graduates in France. "
+        "With no command, runs every platform whose token is configured, else the console.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"aps-bot {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("run", parents=[common], help="run the configured platforms (the default)",
+                   description="Run every platform whose token is set; with none, the console.")
+    p = sub.add_parser("console", parents=[common], help="talk to the bot in a terminal",
+                       description="Talk to the bot in a terminal. When stdin is not a terminal, "
+                       "lines are read one by one (commands, free text, numbers for choices).")
+    p.add_argument("--lang", help="your language as a platform would report it (fr, en-GB…)")
+    p.add_argument("--database", help="override APS_BOT_DATABASE (a SQLite path, or 'memory')")
+
+    p = sub.add_parser("ask", parents=[common], help="one FAQ lookup, as a user would get it",
+                       description="Look TEXT up in the FAQ and print the answer a user would get.")
+    p.add_argument("text", metavar="TEXT", help="the question")
+    p.add_argument("--lang", help="answer language (default: guessed from TEXT, else APS_BOT_DEFAULT_LANG)")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object: id, score, lang, answer, alternatives")
+
+    p = sub.add_parser("check", parents=[common], help="validate the knowledge and the catalogs",
+                       description="Validate flow, FAQ, facts, sources and catalogs. Prints "
+                       "file:line: message per problem; exits 1 on any error (warnings do not fail).")
+    p.add_argument("--locales", type=Path, metavar="DIR", help="catalogs folder (default: locales/)")
+
+    sub.add_parser("graph", parents=[common], help="print the walkthrough as a Mermaid diagram",
+                   description="Print the walkthrough (flow.yaml) as a Mermaid flowchart.")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = Config.from_env()
+        if args.knowledge:
+            config = _replace(config, knowledge_dir=args.knowledge)
+        setup_logging(config)
+        command = args.command or "run"
+        if command == "check":
+            return _check(config, args.locales)
+        if command == "graph":
+            from bot.knowledge.graph import mermaid
+
+            sys.stdout.write(mermaid(load_knowledge(_kdir(config)).flow))
+            return 0
+        if command == "ask":
+            return asyncio.run(_ask(config, args.text, args.lang, args.json))
+        if command == "console" or (
+            command == "run" and not config.telegram_token and not config.discord_token
+        ):
+            return asyncio.run(_console(config, getattr(args, "lang", None), getattr(args, "database", None)))
+        return _run_platforms(config)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except (ConfigError, StoreError, UsageError) as exc:
+        print(f"aps-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _replace(config: Config, **changes) -> Config:
+    from dataclasses import replace
+
+    return replace(config, **changes)
+
+
+def _kdir(config: Config) -> Path:
+    return config.knowledge_dir or DEFAULT_KNOWLEDGE_DIR
+
+
+def _check(config: Config, locales: Path | None) -> int:
+    from bot.knowledge.catalog_check import check_catalogs
+
+    kdir = _kdir(config)
+    problems = []
+    try:
+        knowledge = load_knowledge(kdir, today=dt.date.today())
+        problems += knowledge.warnings
+    except KnowledgeError as exc:
+        problems += exc.problems
+    problems += check_catalogs(kdir, locales or DEFAULT_LOCALES_DIR)
+    for p in problems:
+        print(p, file=sys.stderr if not p.warning else sys.stdout)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        print(f"aps-bot check: {len(errors)} error(s)", file=sys.stderr)
+        return 1
+    print(f"aps-bot check: ok ({len(problems)} warning(s))")
+    return 0
+
+
+async def _ask(config: Config, text: str, lang: str | None, as_json: bool) -> int:
+    from bot.app import build_engine
+    from bot.render.plain import render_reply
+
+    if not text.strip():
+        raise UsageError("ask needs a question, e.g. aps-bot ask \"how much does it cost?\"")
+    engine = build_engine(config, database="memory")  # a lookup stores nothing
+    if lang and not engine.catalogs.supported(lang):
+        raise UsageError(f"unknown language {lang!r}; available: {', '.join(engine.catalogs.languages)}")
+    lookup = await engine.faq_lookup(text, lang)
+    result, reply = lookup.result, lookup.reply
+    if as_json:
+        best = result.best
+        answered = result.confident
+        obj = {
+            "id": best.entry_id if answered and best else None,
+            "score": best.score if best else 0.0,
+            "lang": lookup.lang,
+            "answer": "\n\n".join(plain_text(m) for m in reply.messages),
+            "alternatives": [
+                {"id": m.entry_id, "score": m.score}
+                for m in (result.matches[1:] if answered else result.matches)
+            ],
+        }
+        print(json.dumps(obj, ensure_ascii=False, indent=2))
+    else:
+        print(render_reply(reply))
+    return 0
+
+
+async def _console(config: Config, lang: str | None, database: str | None) -> int:
+    import os
+
+    from bot.app import build_engine
+    from bot.console import Console
+
+    engine = build_engine(config, database=database)
+    locale = lang or os.environ.get("LC_ALL") or os.environ.get("LANG") or None
+    if locale and locale.split(".")[0] in ("C", "POSIX"):
+        locale = None
+    try:
+        await Console(engine, locale=locale.split(".")[0] if locale else None).run()
+    finally:
+        await engine.store.close()
+    return 0
+
+
+def _run_platforms(config: Config) -> int:
+    raise UsageError(
+        "a platform token is set, but this version of aps-bot has only the console; "
+        "unset TELEGRAM_BOT_TOKEN and DISCORD_BOT_TOKEN, or run 'aps-bot console'"
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""Configuration from the environment (see .env.example). Tokens never appear in reprs or logs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A setting is invalid; the message names the variable, never a secret's value."""
+
+
+class Secret:
+    """A token: compares and reveals on demand, prints as ``***``."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+def _secret(env: Mapping[str, str], name: str) -> Secret | None:
+    """``NAME`` or the content of the file named by ``NAME_FILE`` (Docker secrets)."""
+    value = env.get(name, "").strip()
+    file = env.get(f"{name}_FILE", "").strip()
+    if value and file:
+        raise ConfigError(f"set {name} or {name}_FILE, not both")
+    if file:
+        try:
+            value = Path(file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"{name}_FILE: cannot read {file}: {exc.strerror}") from None
+        if not value:
+            raise ConfigError(f"{name}_FILE: {file} is empty")
+    return Secret(value) if value else None
+
+
+@dataclass(frozen=True)
+class Config:
+    telegram_token: Secret | None = None
+    telegram_api_base_url: str = ""
+    discord_token: Secret | None = None
+    discord_api_base_url: str = ""
+    discord_gateway_url: str = ""
+    database: str = ""
+    default_lang: str = "en"
+    admins: frozenset[str] = field(default_factory=frozenset)
+    knowledge_dir: Path | None = None
+    retention_days: int = 30
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        env = os.environ if env is None else env
+        retention = env.get("APS_BOT_RETENTION_DAYS", "30").strip() or "30"
+        if not retention.isdigit() or int(retention) < 1:
+            raise ConfigError("APS_BOT_RETENTION_DAYS must be a whole number of days (at least 1)")
+        lang = env.get("APS_BOT_DEFAULT_LANG", "en").strip().lower() or "en"
+        admins = frozenset(a.strip() for a in env.get("APS_BOT_ADMINS", "").split(",") if a.strip())
+        knowledge = env.get("APS_BOT_KNOWLEDGE", "").strip()
+        return cls(
+            telegram_token=_secret(env, "TELEGRAM_BOT_TOKEN"),
+            telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip(),
+            discord_token=_secret(env, "DISCORD_BOT_TOKEN"),
+            discord_api_base_url=env.get("DISCORD_API_BASE_URL", "").strip(),
+            discord_gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip(),
+            database=env.get("APS_BOT_DATABASE", "").strip(),
+            default_lang=lang,
+            admins=admins,
+            knowledge_dir=Path(knowledge) if knowledge else None,
+            retention_days=int(retention),
+            log_level=env.get("APS_BOT_LOG_LEVEL", "INFO").strip().upper() or "INFO",
+        )

@@ -1,0 +1,708 @@
+"""`Engine.handle(event) -> Reply`: the one dialogue engine every platform shares.
+
+The engine knows nothing of Telegram or Discord. It reads and writes state only through the Store,
+takes time from an injected clock, and writes every reply in the neutral markup of
+`bot.engine.markup`, in the user's language.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import secrets
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.engine.dates import parse_date
+from bot.engine.events import ConversationKey, Event, EventKind
+from bot.engine.faq_index import SearchResult
+from bot.engine.markup import (
+    Bold,
+    BulletList,
+    Inline,
+    Link,
+    MarkupError,
+    Message,
+    Paragraph,
+    Text,
+    parse,
+)
+from bot.engine.reply import Action, ActionKind, Choice, ChoiceKind, Reply, ReplyKind
+from bot.engine.state import Conversation
+from bot.engine.tokens import TokenCodec
+from bot.engine.normalise import normalised
+from bot.i18n import Catalogs, Lang
+from bot.knowledge.facts import format_fact
+from bot.knowledge.model import (
+    TOPICS_CONTEXT,
+    FaqEntry,
+    Item,
+    Knowledge,
+    Node,
+    faq_context,
+    flow_context,
+)
+from bot.storage.base import Store
+
+COMMANDS = ("start", "aps", "faq", "lang", "help", "privacy", "mydata", "forget", "cancel",
+            "back", "restart")
+URGENT_DAYS = 30
+SOON_DAYS = 60
+MAX_RELATED = 3
+
+
+@dataclass(frozen=True)
+class FaqLookup:
+    """One FAQ lookup as a user would get it (what ``aps-bot ask`` prints)."""
+
+    result: SearchResult
+    lang: str
+    reply: Reply
+
+
+class Engine:
+    """Turns events into replies.
+
+    Args:
+        knowledge: the loaded knowledge base (swap it with `reload`).
+        store: where conversation state and preferences live.
+        catalogs: the translations.
+        clock: seconds since the epoch; injected so tests control time.
+        session_timeout: seconds without activity after which a walkthrough starts over.
+        retention_days: how long inactive data is kept (shown in /privacy; `purge` applies it).
+    """
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        store: Store,
+        catalogs: Catalogs,
+        *,
+        clock: Callable[[], float] = time.time,
+        session_timeout: float = 7 * 86400,
+        retention_days: int = 30,
+    ) -> None:
+        self.knowledge = knowledge
+        self.store = store
+        self.catalogs = catalogs
+        self.clock = clock
+        self.session_timeout = session_timeout
+        self.retention_days = retention_days
+        self._codec: TokenCodec | None = None
+        self._locks: weakref.WeakValueDictionary[ConversationKey, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+        self._fact_cache: dict[tuple[str, str], dict[str, str]] = {}
+
+    # ------------------------------------------------------------------ public API
+
+    def reload(self, knowledge: Knowledge) -> None:
+        """Swap in a new, already validated knowledge base (atomic: one assignment)."""
+        self.knowledge = knowledge
+
+    async def handle(self, event: Event) -> Reply:
+        """The reply to `event`. Events of one conversation are handled one at a time."""
+        lock = self._locks.get(event.key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[event.key] = lock
+        async with lock:
+            return await self._handle(event)
+
+    async def faq_lookup(self, text: str, lang: str | None = None) -> FaqLookup:
+        """Answer `text` from the FAQ without any conversation (``aps-bot ask``)."""
+        kb = self.knowledge
+        lang = self.catalogs.supported(lang) or self._guess(text) or self.catalogs.default
+        result = kb.faq.index.search(text)
+        ctx = _Ctx(self, kb, self.catalogs.get(lang), None, await self._get_codec(), "ask", "ask")
+        return FaqLookup(result, lang, ctx.faq_reply(result, private=True))
+
+    async def purge(self) -> int:
+        """Delete data untouched for `retention_days`; how many rows went."""
+        return await self.store.purge(self.clock() - self.retention_days * 86400)
+
+    # ------------------------------------------------------------------ dispatch
+
+    async def _get_codec(self) -> TokenCodec:
+        if self._codec is None:
+            self._codec = TokenCodec(await self.store.secret())
+        return self._codec
+
+    def _guess(self, text: str) -> str | None:
+        return self.catalogs.supported(self.knowledge.faq.index.guess_lang(text))
+
+    async def _handle(self, event: Event) -> Reply:
+        key = event.key
+        explicit = await self.store.get_lang(key.platform, key.user)
+        lang = explicit or self.catalogs.supported(event.locale) or self.catalogs.default
+        if event.kind is EventKind.TEXT and not explicit:
+            lang = self._guess(event.text) or lang
+        kb = self.knowledge
+        ctx = _Ctx(self, kb, self.catalogs.get(lang), event, await self._get_codec(), key.platform, key.user)
+        conv = await self.store.load(key)
+        timed_out = False
+        if conv and conv.node and self.clock() - conv.updated_at > self.session_timeout:
+            await self.store.delete(key)
+            conv, timed_out = None, True
+
+        if event.kind is EventKind.CHOICE:
+            reply = await ctx.on_choice(conv)
+        elif event.kind is EventKind.COMMAND:
+            reply = await ctx.on_command(conv)
+        else:
+            reply = await ctx.on_text(conv)
+        if timed_out and reply.kind is not ReplyKind.WALKTHROUGH:
+            reply.messages.insert(0, ctx.msg(ctx.t.gettext(
+                "Your previous walkthrough was inactive for too long and has been cleared.")))
+        return reply
+
+    def facts_for(self, kb: Knowledge, lang: Lang) -> dict[str, str]:
+        cache_key = (kb.version, lang.code)
+        values = self._fact_cache.get(cache_key)
+        if values is None:
+            values = {fid: format_fact(f.type, f.value, lang) for fid, f in kb.facts.items()}
+            self._fact_cache = {k: v for k, v in self._fact_cache.items() if k[0] == kb.version}
+            self._fact_cache[cache_key] = values
+        return values
+
+
+class _Ctx:
+    """Everything one event's handling needs; lives for one event."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        kb: Knowledge,
+        t: Lang,
+        event: Event | None,
+        codec: TokenCodec,
+        platform: str,
+        user: str,
+    ) -> None:
+        self.engine = engine
+        self.kb = kb
+        self.t = t
+        self.event = event
+        self.codec = codec
+        self.owner = codec.owner(platform, user)
+        self.private = event.private if event else True
+        self.now = engine.clock()
+
+    # ---------------------------------------------------------------- helpers
+
+    def reply(self, kind: ReplyKind, *messages: Message, **kw) -> Reply:
+        return Reply(messages=list(messages), kind=kind, lang=self.t.code, **kw)
+
+    def msg(self, template: str, **values: str | Inline) -> Message:
+        """A code string (already translated) parsed with `values` as inert text."""
+        return parse(template, values)
+
+    def knowledge_text(self, context: str, english: str, **extra: str | Inline) -> Message:
+        """A knowledge string in the user's language, facts filled in."""
+        values: dict[str, str | Inline] = dict(self.engine.facts_for(self.kb, self.t))
+        values.update(extra)
+        translated = self.t.pgettext(context, english)
+        try:
+            return parse(translated, values)
+        except MarkupError:
+            # a broken translation must not break the answer: fall back to the checked English
+            return parse(english, values)
+
+    def inlines(self, message: Message) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for block in message:
+            if isinstance(block, Paragraph):
+                if out:
+                    out.append(Text(" "))
+                out.extend(block.children)
+        return tuple(out)
+
+    def sources_block(self, ids: tuple[str, ...]) -> Paragraph:
+        parts: list[Inline] = [Text(self.t.gettext("Sources:") + " ")]
+        for i, sid in enumerate(ids):
+            src = self.kb.sources[sid]
+            if i:
+                parts.append(Text(" · "))
+            parts.extend(self.inlines(self.msg(
+                self.t.gettext("{source} (seen {date})"),
+                source=Link((Text(src.short),), src.url),
+                date=self.t.date(src.seen),
+            )))
+        return Paragraph(tuple(parts))
+
+    def wtoken(self, conv: Conversation, node: Node, option: str) -> str:
+        return self.codec.encode(
+            "w",
+            (self.kb.flow.version, str(conv.step), str(node.index), option, conv.nonce),
+            self.owner,
+        )
+
+    def ftoken(self, action: str, index: int) -> str:
+        return self.codec.encode("f", (self.kb.version, action, str(index)), self.owner)
+
+    def expired(self) -> Reply:
+        r = self.reply(ReplyKind.EXPIRED, self.msg(self.t.gettext(
+            "This menu has expired. Send /aps to start the walkthrough again, or ask your question.")))
+        r.alert = self.t.gettext("This menu has expired.")
+        return r
+
+    # ---------------------------------------------------------------- commands
+
+    async def on_command(self, conv: Conversation | None) -> Reply:
+        assert self.event is not None
+        cmd, args = self.event.command, self.event.text.strip()
+        if cmd == "start":
+            if args == "aps":
+                return await self.start_walkthrough(conv)
+            if args.startswith("faq_"):
+                entry = self.kb.faq.by_id.get(args[4:])
+                if entry:
+                    return self.faq_entry_reply(entry, detail=True)
+            return self.help(welcome=True)
+        if cmd == "help":
+            return self.help(welcome=False)
+        if cmd == "aps":
+            return await self.start_walkthrough(conv)
+        if cmd == "faq":
+            if not args:
+                return self.topics_reply(self.t.gettext("Pick a topic, or type your question after /faq."))
+            return await self.on_question(args)
+        if cmd == "lang":
+            return await self.set_lang(args)
+        if cmd == "privacy":
+            return self.privacy()
+        if cmd == "mydata":
+            return await self.mydata()
+        if cmd == "forget":
+            return await self.forget()
+        if cmd in ("cancel", "back", "restart"):
+            if not conv or not conv.node:
+                return self.reply(ReplyKind.INFO, self.msg(self.t.gettext(
+                    "There is no walkthrough in progress. Send /aps to start one.")))
+            return await self.navigate(conv, {"cancel": "c", "back": "b", "restart": "r"}[cmd])
+        return self.reply(
+            ReplyKind.ERROR,
+            self.msg(self.t.gettext("I don't know the command /{command}. Send /help to see what I can do."),
+                     command=cmd[:32]),
+        )
+
+    def help(self, welcome: bool) -> Reply:
+        t = self.t
+        messages = []
+        if welcome:
+            messages.append(self.msg(t.gettext(
+                "Hello! I help international students in France who finish their studies: the "
+                "**job-search / business-creation residence card (RECE)**, still often called "
+                "\"APS\", and the bilateral APS (India, Tunisia, Gabon…).\n\n"
+                "I give general information with sources, not legal advice: for a decision about "
+                "your own case, check with your préfecture, your university's welcome desk or a "
+                "lawyer.")))
+        messages.append(self.msg(t.gettext(
+            "What I can do:\n"
+            "- /aps: a short walkthrough of your situation, with your deadline and checklist\n"
+            "- /faq: ask a question, or just type it (\"how much does it cost?\")\n"
+            "- /lang: choose English or French\n"
+            "- /privacy: what I store about you; /mydata shows it; /forget deletes it\n"
+            "- /cancel: stop the walkthrough")))
+        r = self.reply(ReplyKind.INFO, *messages)
+        r.choices = [Choice(self.ftoken("w", 0), t.gettext("Start the walkthrough")),
+                     Choice(self.ftoken("T", 0), t.gettext("Browse the topics"))]
+        return r
+
+    async def set_lang(self, args: str) -> Reply:
+        assert self.event is not None
+        code = self.engine.catalogs.supported(args) if args else None
+        if not code:
+            r = self.reply(ReplyKind.INFO, self.msg(self.t.gettext("Choose your language:")))
+            r.choices = [
+                Choice(self.codec.encode("l", (c,), self.owner), _language_name(c))
+                for c in self.engine.catalogs.languages
+            ]
+            return r
+        return await self.apply_lang(code)
+
+    async def apply_lang(self, code: str) -> Reply:
+        assert self.event is not None
+        key = self.event.key
+        await self.engine.store.set_lang(key.platform, key.user, code, self.now)
+        self.t = self.engine.catalogs.get(code)
+        return self.reply(ReplyKind.INFO, self.msg(self.t.gettext("From now on I will answer in English.")))
+
+    def privacy(self) -> Reply:
+        return self.reply(ReplyKind.INFO, self.msg(
+            self.t.gettext(
+                "**What I store, and why**\n"
+                "- Your place in the walkthrough and the answers it needs (for example your "
+                "nationality group, your diploma type and the expiry date of your titre), so you "
+                "can pick up where you left off. Deleted when you cancel, after {days} days "
+                "without activity, or with /forget.\n"
+                "- The language you chose with /lang.\n"
+                "- Questions I could not answer, stored as normalised words with a count, without "
+                "any name or user id, so the knowledge base can be improved.\n\n"
+                "I do not store your name, your messages or your phone number, and I do not log "
+                "what you write. /mydata shows what I have about you; /forget deletes it all."
+            ),
+            days=str(self.engine.retention_days),
+        ))
+
+    async def mydata(self) -> Reply:
+        assert self.event is not None
+        key = self.event.key
+        data = await self.engine.store.user_data(key.platform, key.user)
+        t = self.t
+        if not data["language"] and not data["conversations"]:
+            return self.reply(ReplyKind.INFO, self.msg(t.gettext("I have nothing stored about you.")))
+        items: list[tuple[Inline, ...]] = []
+        if data["language"]:
+            items.append((Text(t.gettext("Language: {language}").format(
+                language=_language_name(data["language"]))),))
+        for c in data["conversations"]:
+            state: Conversation = c["state"]
+            node = self.kb.flow.nodes.get(state.node or "")
+            where = (self.t.pgettext(flow_context(node.id, "title" if node.kind == "outcome" else "ask"),
+                                     node.title or node.ask) if node else t.gettext("no walkthrough"))
+            answers = ", ".join(f"{k}={v}" for k, v in sorted(state.answers.items())) or "-"
+            last = self.t.date(dt.datetime.fromtimestamp(state.updated_at, dt.UTC).date())
+            items.append((Text(t.gettext("Walkthrough: at “{step}”; answers: {answers}; last active {date}")
+                               .format(step=where.splitlines()[0][:80], answers=answers, date=last)),))
+        return self.reply(
+            ReplyKind.INFO,
+            (Paragraph((Bold((Text(t.gettext("What I have stored about you:")),)),)), BulletList(tuple(items))),
+            self.msg(t.gettext("Send /forget to delete all of it.")),
+        )
+
+    async def forget(self) -> Reply:
+        assert self.event is not None
+        key = self.event.key
+        n = await self.engine.store.forget(key.platform, key.user)
+        self.t = self.engine.catalogs.get(self.engine.catalogs.supported(self.event.locale))
+        return self.reply(ReplyKind.INFO, self.msg(self.t.ngettext(
+            "Done: I deleted {count} record about you. I no longer know anything about you.",
+            "Done: I deleted {count} records about you. I no longer know anything about you.",
+            n,
+        ), count=str(n)), actions=[Action(ActionKind.END)])
+
+    # ---------------------------------------------------------------- free text
+
+    async def on_text(self, conv: Conversation | None) -> Reply:
+        assert self.event is not None
+        if conv and conv.node and self.private:
+            node = self.kb.flow.nodes.get(conv.node)
+            if node and node.kind == "input" and conv.flow_version == self.kb.flow.version:
+                return await self.on_input(conv, node, self.event.text)
+        return await self.on_question(self.event.text)
+
+    async def on_question(self, text: str) -> Reply:
+        result = self.kb.faq.index.search(text)
+        if not result.matches and result.query:
+            await self.engine.store.record_miss(normalised(text), self.now)
+        return self.faq_reply(result, private=self.private)
+
+    def faq_reply(self, result: SearchResult, private: bool) -> Reply:
+        t = self.t
+        faq = self.kb.faq
+        if result.confident:
+            return self.faq_entry_reply(faq.by_id[result.matches[0].entry_id], detail=False,
+                                        private=private)
+        if result.matches:
+            r = self.reply(ReplyKind.FAQ, self.msg(t.gettext("I'm not sure I understood. Did you mean:")))
+            r.choices = [
+                Choice(self.ftoken("a", faq.by_id[m.entry_id].index),
+                       self.title(faq.by_id[m.entry_id]))
+                for m in result.matches[:3]
+            ]
+            return r
+        return self.topics_reply(t.gettext(
+            "Sorry, I don't have an answer to that yet. I noted the question so the knowledge base "
+            "can be improved. Here are the topics I know:"))
+
+    def title(self, entry: FaqEntry) -> str:
+        return self.t.pgettext(faq_context(entry.id, "title"), entry.title)
+
+    def faq_entry_reply(self, entry: FaqEntry, detail: bool, private: bool = True) -> Reply:
+        t = self.t
+        header = Paragraph((Bold((Text(self.title(entry)),)),))
+        body = self.knowledge_text(faq_context(entry.id, "answer"), entry.answer)
+        blocks: list = [header, *body]
+        if detail and entry.more:
+            blocks += list(self.knowledge_text(faq_context(entry.id, "more"), entry.more))
+        blocks.append(self.sources_block(entry.sources))
+        r = self.reply(ReplyKind.FAQ, tuple(blocks), faq_id=entry.id)
+        if not private:
+            r.actions.append(Action(ActionKind.CONTINUE_PRIVATE, f"faq_{entry.id}",
+                                    t.gettext("More in private")))
+            return r
+        if entry.more and not detail:
+            r.choices.append(Choice(self.ftoken("m", entry.index), t.gettext("Tell me more")))
+        for rid in entry.related[:MAX_RELATED]:
+            rel = self.kb.faq.by_id[rid]
+            r.choices.append(Choice(self.ftoken("a", rel.index), self.title(rel)))
+        return r
+
+    def topics_reply(self, intro: str) -> Reply:
+        r = self.reply(ReplyKind.FAQ, self.msg(intro))
+        r.choices = [
+            Choice(self.ftoken("t", i), self.t.pgettext(TOPICS_CONTEXT, label))
+            for i, label in enumerate(self.kb.faq.topics.values())
+        ]
+        return r
+
+    def topic_reply(self, index: int) -> Reply:
+        topics = list(self.kb.faq.topics.items())
+        if not 0 <= index < len(topics):
+            return self.expired()
+        tid, label = topics[index]
+        r = self.reply(ReplyKind.FAQ, (Paragraph((Bold((Text(self.t.pgettext(TOPICS_CONTEXT, label)),)),)),))
+        r.choices = [Choice(self.ftoken("a", e.index), self.title(e))
+                     for e in self.kb.faq.entries if e.topic == tid]
+        return r
+
+    # ---------------------------------------------------------------- choices
+
+    async def on_choice(self, conv: Conversation | None) -> Reply:
+        assert self.event is not None
+        token = self.codec.decode(self.event.token)
+        if token is None:
+            return self.expired()
+        if token.owner != self.owner:
+            r = self.reply(ReplyKind.NOT_YOURS)
+            r.alert = self.t.gettext("These buttons belong to someone else. Send /aps or /faq for your own.")
+            return r
+        f = token.fields
+        if token.kind == "l" and len(f) == 1 and self.engine.catalogs.supported(f[0]):
+            return await self.apply_lang(f[0])
+        if token.kind == "f" and len(f) == 3 and f[0] == self.kb.version and f[2].isdigit():
+            action, index = f[1], int(f[2])
+            entries = self.kb.faq.entries
+            if action == "w":
+                return await self.start_walkthrough(conv)
+            if action == "T":
+                return self.topics_reply(self.t.gettext("Pick a topic:"))
+            if action == "t":
+                return self.topic_reply(index)
+            if action in ("a", "m") and index < len(entries):
+                return self.faq_entry_reply(entries[index], detail=action == "m", private=self.private)
+        if token.kind == "w" and len(f) == 5:
+            version, step, node_index, option, nonce = f
+            if (
+                conv is None
+                or conv.node is None
+                or version != self.kb.flow.version
+                or conv.flow_version != version
+                or nonce != conv.nonce
+                or step != str(conv.step)
+            ):
+                return self.expired()
+            node = self.kb.flow.by_index(int(node_index)) if node_index.isdigit() else None
+            if node is None or node.id != conv.node:
+                return self.expired()
+            if option in ("b", "r", "c"):
+                return await self.navigate(conv, option)
+            if option == "s" and node.kind == "input" and node.skip:
+                return await self.advance(conv, node.skip, {})
+            if option.isdigit() and node.kind == "question" and int(option) < len(node.options):
+                chosen = node.options[int(option)]
+                return await self.advance(conv, chosen.next, dict(chosen.set))
+        return self.expired()
+
+    # ---------------------------------------------------------------- walkthrough
+
+    async def start_walkthrough(self, conv: Conversation | None) -> Reply:
+        assert self.event is not None
+        t = self.t
+        if not self.private:
+            return self.reply(
+                ReplyKind.INFO,
+                self.msg(t.gettext(
+                    "The walkthrough asks about your personal situation, so let's continue in a "
+                    "private chat.")),
+                actions=[Action(ActionKind.CONTINUE_PRIVATE, "aps", t.gettext("Continue in private"))],
+            )
+        flow = self.kb.flow
+        if conv and conv.node and conv.flow_version == flow.version and conv.node in flow.nodes:
+            r = self.show(conv)
+            r.messages.insert(0, self.msg(t.gettext("Let's continue where you left off.")))
+            return r
+        conv = Conversation(
+            node=self.route(flow.start, {}),
+            flow_version=flow.version,
+            nonce=secrets.token_urlsafe(6)[:6].replace(".", "_"),
+            step=0,
+            updated_at=self.now,
+        )
+        await self.engine.store.save(self.event.key, conv)
+        r = self.show(conv)
+        r.messages.insert(0, self.msg(t.gettext(
+            "Let's look at your situation: a few questions, one tap each. This is general "
+            "information with sources, not legal advice. You can go back, restart or cancel at any "
+            "step.")))
+        return r
+
+    async def navigate(self, conv: Conversation, option: str) -> Reply:
+        assert self.event is not None
+        if option == "c":
+            await self.engine.store.delete(self.event.key)
+            return self.reply(
+                ReplyKind.WALKTHROUGH,
+                self.msg(self.t.gettext("Walkthrough cancelled. Send /aps to start again, or ask a question.")),
+                actions=[Action(ActionKind.END)],
+            )
+        if option == "r":
+            conv.history, conv.answers = [], {}
+            conv.node = self.route(self.kb.flow.start, {})
+        elif option == "b":
+            if not conv.history:
+                conv.node = self.route(self.kb.flow.start, {})
+            else:
+                conv.node = conv.history.pop()
+                self.forget_answers_from(conv)
+        return await self.commit(conv)
+
+    def forget_answers_from(self, conv: Conversation) -> None:
+        """Going back over a question un-answers it and everything set after it."""
+        keep = set()
+        for nid in conv.history:
+            node = self.kb.flow.nodes[nid]
+            keep |= {k for o in node.options for k in o.set}
+            if node.store:
+                keep.add(node.store)
+        conv.answers = {k: v for k, v in conv.answers.items() if k in keep}
+
+    async def advance(self, conv: Conversation, target: str, answers: dict[str, str]) -> Reply:
+        conv.history.append(conv.node or self.kb.flow.start)
+        conv.answers.update(answers)
+        conv.node = self.route(target, conv.answers)
+        return await self.commit(conv)
+
+    def route(self, target: str, answers: dict[str, str]) -> str:
+        """Follow branch nodes (never shown) to the next node to show."""
+        nodes = self.kb.flow.nodes
+        for _ in range(len(nodes)):  # validated acyclic in practice; bounded regardless
+            node = nodes[target]
+            if node.kind != "branch":
+                return target
+            target = node.cases.get(answers.get(node.on, ""), node.default)
+        return target
+
+    async def commit(self, conv: Conversation) -> Reply:
+        assert self.event is not None
+        conv.step += 1
+        conv.updated_at = self.now
+        await self.engine.store.save(self.event.key, conv)  # the one write of this transition
+        return self.show(conv)
+
+    async def on_input(self, conv: Conversation, node: Node, text: str) -> Reply:
+        t = self.t
+        value = parse_date(text)
+        if value is None:
+            r = self.show(conv)
+            r.kind = ReplyKind.ERROR
+            r.messages.insert(0, self.msg(t.gettext(
+                "I couldn't read that as a date. Please write it like 15/03/2027, 2027-03-15 or "
+                "15 March 2027.")))
+            return r
+        target = node.next
+        if node.if_past and value < self.today():
+            target = node.if_past
+        return await self.advance(conv, target, {node.store: value.isoformat()})
+
+    def today(self) -> dt.date:
+        return dt.datetime.fromtimestamp(self.now, dt.UTC).date()
+
+    def show(self, conv: Conversation) -> Reply:
+        node = self.kb.flow.nodes[conv.node or self.kb.flow.start]
+        t = self.t
+        r = self.reply(ReplyKind.WALKTHROUGH)
+        if node.kind == "outcome":
+            r.messages.append(self.outcome_message(node, conv.answers))
+            r.actions.append(Action(ActionKind.END))
+        else:
+            blocks = list(self.knowledge_text(flow_context(node.id, "ask"), node.ask))
+            if node.help:
+                blocks += list(self.knowledge_text(flow_context(node.id, "help"), node.help))
+            r.messages.append(tuple(blocks))
+            for i, opt in enumerate(node.options):
+                label = t.pgettext(flow_context(node.id, "options"), opt.label)
+                r.choices.append(Choice(self.wtoken(conv, node, str(i)), label))
+            if node.kind == "input" and node.skip:
+                r.choices.append(Choice(self.wtoken(conv, node, "s"), t.gettext("Skip this question")))
+        if conv.history:
+            r.choices.append(Choice(self.wtoken(conv, node, "b"), t.gettext("« Back"), ChoiceKind.NAV))
+            r.choices.append(Choice(self.wtoken(conv, node, "r"), t.gettext("Restart"), ChoiceKind.NAV))
+        r.choices.append(Choice(self.wtoken(conv, node, "c"), t.gettext("Cancel"), ChoiceKind.NAV))
+        return r
+
+    def outcome_message(self, node: Node, answers: dict[str, str]) -> Message:
+        t = self.t
+        blocks: list = [Paragraph((Bold((Text(t.pgettext(flow_context(node.id, "title"), node.title)),)),))]
+        blocks += list(self.knowledge_text(flow_context(node.id, "status"), node.status))
+
+        def section(heading: str, items: tuple[Item, ...], field: str) -> None:
+            shown = [i for i in items if i.applies(answers)]
+            if not shown:
+                return
+            blocks.append(Paragraph((Bold((Text(heading),)),)))
+            blocks.append(BulletList(tuple(
+                self.inlines(self.knowledge_text(flow_context(node.id, field), i.text)) for i in shown
+            )))
+
+        def paragraph_section(heading: str, field: str, text: str) -> None:
+            if text:
+                blocks.append(Paragraph((Bold((Text(heading),)),)))
+                blocks.extend(self.knowledge_text(flow_context(node.id, field), text))
+
+        section(t.gettext("What to do next"), node.steps, "steps")
+        section(t.gettext("Documents to prepare"), node.documents, "documents")
+        paragraph_section(t.gettext("Cost"), "cost", node.cost)
+        paragraph_section(t.gettext("Where and how to apply"), "where", node.where)
+        paragraph_section(t.gettext("Deadline"), "deadline", node.deadline)
+        if node.deadline:
+            blocks.extend(self.deadline_message(answers))
+        section(t.gettext("Watch out"), node.pitfalls, "pitfalls")
+        section(t.gettext("⚠️ Not settled: check before relying on it"), node.uncertain, "uncertain")
+        blocks.append(self.sources_block(node.sources))
+        return tuple(blocks)
+
+    def deadline_message(self, answers: dict[str, str]) -> Message:
+        raw = answers.get("titre_expiry")
+        if not raw:
+            return ()
+        try:
+            expiry = dt.date.fromisoformat(raw)
+        except ValueError:
+            return ()
+        t = self.t
+        days = (expiry - self.today()).days
+        values = {"date": t.date(expiry), "days": str(abs(days))}
+        if days < 0:
+            template = t.ngettext(
+                "**Your titre expired on {date}, {days} day ago.** See a lawyer, your welcome desk or an association quickly.",
+                "**Your titre expired on {date}, {days} days ago.** See a lawyer, your welcome desk or an association quickly.",
+                abs(days))
+        elif days <= URGENT_DAYS:
+            template = t.ngettext(
+                "⚠️ **Urgent: your titre expires on {date}, in {days} day.** File your application now, before that date.",
+                "⚠️ **Urgent: your titre expires on {date}, in {days} days.** File your application now, before that date.",
+                days)
+        elif days <= SOON_DAYS:
+            template = t.ngettext(
+                "Your titre expires on {date}: {days} day left. Book your appointment or send your file now.",
+                "Your titre expires on {date}: {days} days left. Book your appointment or send your file now.",
+                days)
+        else:
+            template = t.ngettext(
+                "Your titre expires on {date}: {days} day left. File before that date; earlier is safer.",
+                "Your titre expires on {date}: {days} days left. File before that date; earlier is safer.",
+                days)
+        return self.msg(template, **values)
+
+
+def _language_name(code: str) -> str:
+    from babel import Locale
+
+    try:
+        return Locale.parse(code).get_display_name(code).capitalize()
+    except (ValueError, TypeError):
+        return code

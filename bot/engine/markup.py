@@ -1,0 +1,220 @@
+"""The neutral markup every reply is written in.
+
+A message is a tuple of blocks (paragraphs and bullet lists); a block holds inlines (text, bold,
+links). Renderers for each platform walk this tree, so escaping happens in exactly one place per
+platform, and a user's text is always a `Text` node: it is never parsed as markup.
+
+Knowledge and catalog strings use a tiny source syntax, parsed by `parse`:
+
+- a blank line separates paragraphs; lines starting with ``- `` form a bullet list;
+- ``**bold**`` and ``[label](https://url)``;
+- ``{name}`` is replaced by the value given for ``name``, inserted as inert text;
+- ``{{`` and ``}}`` are literal braces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Literal text; renderers escape it."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bold:
+    """Bold inlines."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink; ``url`` is only ever http(s)."""
+
+    children: tuple[Inline, ...]
+    url: str
+
+
+Inline = Text | Bold | Link
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of inlines."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    """A bullet list; each item is a tuple of inlines."""
+
+    items: tuple[tuple[Inline, ...], ...]
+
+
+Block = Paragraph | BulletList
+Message = tuple[Block, ...]
+
+_SAFE_URL = re.compile(r"^(https?://|tg://|mailto:)", re.IGNORECASE)
+_TOKEN = re.compile(r"\{\{|\}\}|\{([a-zA-Z_][a-zA-Z0-9_]*)\}|\*\*|\[|\]\(|\)")
+
+
+class MarkupError(ValueError):
+    """A template is malformed (unbalanced bold, a link without URL, an unknown placeholder)."""
+
+
+def text(value: str) -> Message:
+    """A one-paragraph message holding `value` as literal text."""
+    return (Paragraph((Text(value),)),)
+
+
+def paragraph(*inlines: Inline | str) -> Paragraph:
+    """Build a paragraph; plain ``str`` arguments become `Text` nodes."""
+    return Paragraph(tuple(Text(i) if isinstance(i, str) else i for i in inlines))
+
+
+def parse(template: str, values: Mapping[str, str | Inline] | None = None) -> Message:
+    """Parse `template` into a message, substituting ``{name}`` with ``values[name]``.
+
+    Values are never parsed: a user's text stays a `Text` node whatever it contains.
+
+    Raises:
+        MarkupError: on unbalanced ``**``, a malformed link or a placeholder missing from `values`.
+    """
+    values = values or {}
+    blocks: list[Block] = []
+    bullets: list[tuple[Inline, ...]] = []
+    para: list[str] = []
+
+    def flush_para() -> None:
+        if para:
+            blocks.append(Paragraph(_inlines(" ".join(para), values)))
+            para.clear()
+
+    def flush_bullets() -> None:
+        if bullets:
+            blocks.append(BulletList(tuple(bullets)))
+            bullets.clear()
+
+    for raw in template.strip().splitlines():
+        line = raw.strip()
+        if not line:
+            flush_para()
+            flush_bullets()
+        elif line.startswith("- "):
+            flush_para()
+            bullets.append(_inlines(line[2:].strip(), values))
+        elif bullets and raw[:1].isspace():
+            # an indented continuation of the previous bullet
+            last = bullets.pop()
+            bullets.append(last + (Text(" "),) + _inlines(line, values))
+        else:
+            flush_bullets()
+            para.append(line)
+    flush_para()
+    flush_bullets()
+    return tuple(blocks)
+
+
+def placeholders(template: str) -> set[str]:
+    """The placeholder names used in `template`."""
+    return {m.group(1) for m in _TOKEN.finditer(template) if m.group(1)}
+
+
+def _inlines(source: str, values: Mapping[str, str | Inline]) -> tuple[Inline, ...]:
+    stack: list[tuple[str, list[Inline]]] = [("root", [])]
+    pos = 0
+    for m in _TOKEN.finditer(source):
+        if m.start() > pos:
+            _append_text(stack[-1][1], source[pos : m.start()])
+        pos = m.end()
+        tok = m.group(0)
+        kind, children = stack[-1]
+        if tok == "{{":
+            _append_text(children, "{")
+        elif tok == "}}":
+            _append_text(children, "}")
+        elif m.group(1):
+            name = m.group(1)
+            if name not in values:
+                raise MarkupError(f"unknown placeholder {{{name}}}")
+            value = values[name]
+            if isinstance(value, str):
+                _append_text(children, value)
+            else:
+                children.append(value)
+        elif tok == "**":
+            if kind == "bold":
+                stack.pop()
+                stack[-1][1].append(Bold(tuple(children)))
+            else:
+                stack.append(("bold", []))
+        elif tok == "[":
+            stack.append(("link", []))
+        elif tok == "](":
+            if kind != "link":
+                _append_text(children, tok)
+                continue
+            end = source.find(")", pos)
+            if end < 0:
+                raise MarkupError("link without closing parenthesis")
+            url = source[pos:end].strip()
+            url = _substitute_url(url, values)
+            if not _SAFE_URL.match(url):
+                raise MarkupError(f"link URL must start with http(s)://: {url!r}")
+            stack.pop()
+            stack[-1][1].append(Link(tuple(children), url))
+            pos = end + 1
+        else:  # a lone ")" outside a link
+            _append_text(children, tok)
+    if pos < len(source):
+        _append_text(stack[-1][1], source[pos:])
+    if len(stack) != 1:
+        raise MarkupError(f"unclosed {stack[-1][0]} in {source!r}")
+    return tuple(stack[0][1])
+
+
+def _substitute_url(url: str, values: Mapping[str, str | Inline]) -> str:
+    def repl(m: re.Match[str]) -> str:
+        value = values.get(m.group(1))
+        if not isinstance(value, str):
+            raise MarkupError(f"unknown placeholder {{{m.group(1)}}} in a link")
+        return value
+
+    return re.sub(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}", repl, url)
+
+
+def _append_text(children: list[Inline], value: str) -> None:
+    if not value:
+        return
+    if children and isinstance(children[-1], Text):
+        children[-1] = Text(children[-1].text + value)
+    else:
+        children.append(Text(value))
+
+
+def plain_text(message: Message) -> str:
+    """The message's text with no formatting (for search snippets, previews and logs-free tests)."""
+    out: list[str] = []
+    for block in message:
+        if isinstance(block, Paragraph):
+            out.append(_plain_inlines(block.children))
+        else:
+            out.append("\n".join("• " + _plain_inlines(item) for item in block.items))
+    return "\n\n".join(out)
+
+
+def _plain_inlines(inlines: tuple[Inline, ...]) -> str:
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            parts.append(node.text)
+        else:
+            parts.append(_plain_inlines(node.children))
+    return "".join(parts)

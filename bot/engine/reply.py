@@ -1,0 +1,73 @@
+"""What the engine hands back: a `Reply` of messages, choices and follow-up actions."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from bot.engine.markup import Message
+
+
+class ChoiceKind(enum.Enum):
+    """How an adapter may lay a choice out (options first, navigation last)."""
+
+    OPTION = "option"
+    NAV = "nav"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button: the token the engine gets back when clicked, and the translated label."""
+
+    token: str
+    label: str
+    kind: ChoiceKind = ChoiceKind.OPTION
+
+
+class ActionKind(enum.Enum):
+    """Follow-ups an adapter carries out after sending the messages."""
+
+    CONTINUE_PRIVATE = "continue_private"  # payload: the deep-link start parameter, e.g. "aps"
+    END = "end"  # the conversation ended; adapters may remove the keyboard
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    kind: ActionKind
+    payload: str = ""
+    label: str = ""
+
+
+class ReplyKind(enum.Enum):
+    """What the reply is, so adapters can pick a layout (edit in place, ephemeral, alert…)."""
+
+    INFO = "info"  # help, privacy, language changed…
+    WALKTHROUGH = "walkthrough"  # a walkthrough step or outcome: adapters edit the previous step
+    FAQ = "faq"  # an FAQ answer (or did-you-mean, or no match)
+    EXPIRED = "expired"  # a stale or forged token: nothing changed
+    NOT_YOURS = "not_yours"  # someone clicked another user's button: nothing changed
+    ERROR = "error"  # bad input the user can fix (a malformed date…)
+
+
+@dataclass(slots=True)
+class Reply:
+    """The engine's answer to one event.
+
+    Attributes:
+        messages: ordered messages in neutral markup.
+        choices: buttons under the last message.
+        actions: follow-ups (continue in private, end).
+        kind: what this reply is.
+        lang: the language it is written in.
+        alert: a short text for a transient notice (a toast on Telegram, an ephemeral on Discord)
+            instead of new messages, used for NOT_YOURS and EXPIRED.
+        faq_id: for FAQ answers, the entry shown (for feedback and statistics).
+    """
+
+    messages: list[Message] = field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    kind: ReplyKind = ReplyKind.INFO
+    lang: str = "en"
+    alert: str | None = None
+    faq_id: str | None = None

@@ -1,0 +1,69 @@
+"""Choice tokens: what a button carries back to the engine.
+
+A token is short (≤ 64 bytes, Telegram's callback_data limit), versioned and authenticated::
+
+    w.<flow version>.<step>.<node>.<option>.<nonce>.<owner>.<mac>    a walkthrough choice
+    f.<kb version>.<action>.<index>.<owner>.<mac>                    an FAQ choice
+
+``owner`` is a short keyed hash of the user the buttons were made for, so another member's click in a
+group is recognised; ``mac`` is a truncated HMAC-SHA256 over everything before it, with a secret kept
+in the Store, so a forged or edited token is rejected without touching any state.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+
+MAX_TOKEN_BYTES = 64
+_FIELD = re.compile(r"^[A-Za-z0-9_-]*$")
+
+
+def _b64(data: bytes, n: int) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")[:n]
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    fields: tuple[str, ...]
+    owner: str
+
+
+class TokenCodec:
+    """Signs and checks tokens with `secret`."""
+
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+
+    def owner(self, platform: str, user: str) -> str:
+        digest = hmac.new(self._secret, f"owner:{platform}:{user}".encode(), hashlib.sha256)
+        return _b64(digest.digest(), 5)
+
+    def encode(self, kind: str, fields: tuple[str, ...], owner: str) -> str:
+        for f in (kind, *fields, owner):
+            if "." in f or not _FIELD.match(f):
+                raise ValueError(f"token field {f!r} is not compact-safe")
+        body = ".".join((kind, *fields, owner))
+        token = f"{body}.{self._mac(body)}"
+        if len(token.encode()) > MAX_TOKEN_BYTES:
+            raise ValueError(f"token too long ({len(token)} bytes)")
+        return token
+
+    def decode(self, token: str) -> Token | None:
+        """The token's parts if it is authentic, else None (forged, truncated or garbage)."""
+        if not isinstance(token, str) or len(token) > MAX_TOKEN_BYTES or not token.isascii():
+            return None
+        body, _, mac = token.rpartition(".")
+        if not body or not hmac.compare_digest(mac, self._mac(body)):
+            return None
+        parts = body.split(".")
+        if len(parts) < 2:
+            return None
+        return Token(parts[0], tuple(parts[1:-1]), parts[-1])
+
+    def _mac(self, body: str) -> str:
+        return _b64(hmac.new(self._secret, body.encode(), hashlib.sha256).digest(), 10)

@@ -1,0 +1,129 @@
+"""Translations and locale-aware formatting, on Babel.
+
+English strings are the msgids, in the code and in the knowledge YAML (with a ``pgettext`` context
+such as ``faq:fee.answer``). Each language is a catalog ``locales/<lang>/LC_MESSAGES/messages.po``;
+adding a language is adding a catalog, nothing else.
+
+Catalogs are read from the compiled ``.mo`` when it is at least as new as the ``.po`` (``make run``
+and the Dockerfile compile them), else straight from the ``.po``, so a fresh checkout works too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import NullTranslations, Translations
+
+DOMAIN = "messages"
+DEFAULT_LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+# How each language formats dates and money; English readers here live in Europe,
+# so British conventions ("15 March 2027") read better than US ones.
+_FORMAT_LOCALE = {"en": "en_GB"}
+_LANG_RE = re.compile(r"^[a-z]{2,3}$")
+
+
+def normalise_locale(code: str | None) -> str | None:
+    """The language part of a platform locale: ``fr-FR``, ``fr_FR``, ``FR`` → ``fr``; junk → None."""
+    if not code:
+        return None
+    code = code.strip().replace("-", "_")
+    try:
+        return Locale.parse(code).language
+    except (ValueError, UnknownLocaleError, TypeError):
+        head = code.split("_", 1)[0].lower()
+        return head if _LANG_RE.match(head) else None
+
+
+@dataclass(frozen=True)
+class Lang:
+    """One language: its translations and formatters. Get it from `Catalogs.get`."""
+
+    code: str
+    translations: NullTranslations
+    locale: Locale
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.translations.pgettext(context, message)
+
+    def money(self, value: Decimal | float | int, currency: str = "EUR") -> str:
+        """``75 €`` / ``€75``; cents only when there are any (``2 702,70 €``)."""
+        value = Decimal(str(value))
+        if value == value.to_integral_value():
+            pattern = self.locale.currency_formats["standard"].pattern
+            pattern = re.sub(r"0\.0+", "0", pattern.split(";")[0])
+            return format_currency(
+                value, currency, format=pattern, locale=self.locale, currency_digits=False
+            )
+        return format_currency(value, currency, locale=self.locale)
+
+    def number(self, value: Decimal | float | int) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def date(self, value: dt.date) -> str:
+        """``15 mars 2027`` / ``15 March 2027``."""
+        return _babel_format_date(value, format="long", locale=self.locale)
+
+
+class Catalogs:
+    """Every language found under the locales directory, loaded once.
+
+    Args:
+        locales_dir: the folder holding ``<lang>/LC_MESSAGES/messages.po``.
+        default: the language used when nothing else decides.
+    """
+
+    def __init__(self, locales_dir: Path = DEFAULT_LOCALES_DIR, default: str = "en") -> None:
+        self.locales_dir = Path(locales_dir)
+        self._langs: dict[str, Lang] = {}
+        for po in sorted(self.locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+            code = po.parent.parent.name
+            self._langs[code] = Lang(code, _load(po), _format_locale(code))
+        if "en" not in self._langs:  # English msgids are always available
+            self._langs["en"] = Lang("en", NullTranslations(), _format_locale("en"))
+        self.default = default if default in self._langs else "en"
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self._langs)
+
+    def get(self, code: str | None) -> Lang:
+        return self._langs.get(code or "", self._langs[self.default])
+
+    def supported(self, code: str | None) -> str | None:
+        """`code` normalised if it is a language we have a catalog for, else None."""
+        lang = normalise_locale(code)
+        return lang if lang in self._langs else None
+
+
+def _format_locale(code: str) -> Locale:
+    return Locale.parse(_FORMAT_LOCALE.get(code, code))
+
+
+def _load(po_path: Path) -> NullTranslations:
+    mo_path = po_path.with_suffix(".mo")
+    if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+        with mo_path.open("rb") as f:
+            return Translations(f, domain=DOMAIN)
+    with po_path.open("rb") as f:
+        catalog = read_po(f)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(buf, domain=DOMAIN)

@@ -1,0 +1,100 @@
+"""Are the catalogs complete? Every user-facing string, in the code and in the knowledge, in every
+language, with every plural form filled and the same placeholders as the English."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot.engine.markup import MarkupError, parse, placeholders
+from bot.knowledge.extract import messages
+from bot.knowledge.yamlfile import KnowledgeError, Problem, load_yaml
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def source_messages(knowledge_dir: Path, root: Path) -> Iterator[tuple[str, int, str | None, str | tuple[str, str]]]:
+    """``(file, line, context, msgid)`` for every string users may see: the code's and the knowledge's.
+
+    For a plural, msgid is ``(singular, plural)``.
+    """
+    for filename, lineno, message, _comments, context in extract_from_dir(
+        str(PACKAGE_DIR), method_map=[("**.py", "python")]
+    ):
+        yield _rel(PACKAGE_DIR / filename, root), lineno, context, message
+    for kind in ("flow", "faq"):
+        path = knowledge_dir / f"{kind}.yaml"
+        try:
+            data = load_yaml(path)
+        except KnowledgeError:
+            continue  # reported by the knowledge loader
+        for line, context, msgid in messages(kind, data):
+            yield _rel(path, root), line, context, msgid.strip()
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def check_catalogs(knowledge_dir: Path, locales_dir: Path, root: Path | None = None) -> list[Problem]:
+    """Problems with the catalogs under `locales_dir`, as ``file:line: message``."""
+    root = (root or Path.cwd()).resolve()
+    problems: list[Problem] = []
+    catalogs: dict[str, tuple[str, Catalog]] = {}
+    for po in sorted(locales_dir.glob("*/LC_MESSAGES/messages.po")):
+        with po.open("rb") as f:
+            try:
+                catalogs[po.parent.parent.name] = (_rel(po, root), read_po(f))
+            except Exception as exc:  # babel raises several types on a broken .po
+                problems.append(Problem(_rel(po, root), 1, f"cannot read the catalog: {exc}"))
+    if "en" not in catalogs or "fr" not in catalogs:
+        problems.append(Problem(_rel(locales_dir, root), 0, "the en and fr catalogs are both required"))
+
+    wanted = list(source_messages(knowledge_dir, root))
+    for lang, (po_name, catalog) in catalogs.items():
+        seen: set[tuple[str | None, str]] = set()
+        for file, line, context, msgid in wanted:
+            singular = msgid[0] if isinstance(msgid, tuple) else msgid
+            if (context, singular) in seen:
+                continue
+            seen.add((context, singular))
+            entry = catalog.get(singular, context=context)
+            short = singular if len(singular) < 60 else singular[:57] + "..."
+            if entry is None:
+                problems.append(Problem(file, line, f"{lang}: not in {po_name}: {short!r} (run make i18n)"))
+                continue
+            if entry.fuzzy:
+                problems.append(Problem(po_name, entry.lineno, f"{lang}: fuzzy translation of {short!r}"))
+                continue
+            forms = entry.string if isinstance(entry.string, tuple | list) else (entry.string,)
+            if isinstance(msgid, tuple) and len(forms) < catalog.num_plurals:
+                forms = (*forms, *([""] * (catalog.num_plurals - len(forms))))
+            if not all(forms):
+                problems.append(Problem(po_name, entry.lineno, f"{lang}: missing translation of {short!r}"))
+                continue
+            expected = placeholders(singular)
+            for form in forms:
+                extra = placeholders(form) - expected - (placeholders(msgid[1]) if isinstance(msgid, tuple) else set())
+                if extra:
+                    problems.append(Problem(po_name, entry.lineno,
+                                            f"{lang}: translation uses unknown placeholder(s) {sorted(extra)}"))
+                try:
+                    parse(form, {p: "x" for p in placeholders(form)})
+                except MarkupError as exc:
+                    problems.append(Problem(po_name, entry.lineno, f"{lang}: {exc}"))
+                if "%(" in singular and any(f"%({n})" not in form for n in _pyformat(singular)):
+                    problems.append(Problem(po_name, entry.lineno, f"{lang}: translation drops a %(…)d placeholder"))
+    return problems
+
+
+def _pyformat(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"%\((\w+)\)", text))

@@ -1,0 +1,1 @@
+"""Renderers: the engine's neutral markup turned into each platform's format."""

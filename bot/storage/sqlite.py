@@ -1,0 +1,207 @@
+"""The default Store: one SQLite file.
+
+Settings, and why:
+
+- ``journal_mode=WAL``: readers never block the writer, and a crash (even SIGKILL) mid-write leaves
+  the last committed transaction intact; the WAL is replayed on the next open.
+- ``synchronous=NORMAL``: in WAL mode this cannot corrupt the database; a power cut (not a process
+  crash) may lose the last transactions, i.e. a user's last click, which they can simply repeat.
+  FULL would fsync at every click for no gain that matters here.
+- one transaction per transition: a conversation row is replaced whole, so a reader sees the
+  step before or the step after, never half of one.
+- a ``schema_version`` table and ordered migrations, applied in one transaction each at open.
+
+Calls are synchronous and sub-millisecond on a local file, so they run on the event loop's thread;
+a networked store (Redis) is where awaiting pays.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+from pathlib import Path
+
+from bot.engine.events import ConversationKey
+from bot.engine.state import Conversation
+
+# Each migration takes the schema from version i to i + 1. Append only; never edit a shipped one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+    CREATE TABLE conversations (
+        platform TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        user TEXT NOT NULL,
+        state TEXT NOT NULL,
+        updated_at REAL NOT NULL,
+        PRIMARY KEY (platform, scope, user)
+    ) WITHOUT ROWID;
+    CREATE INDEX conversations_user ON conversations (platform, user);
+    CREATE INDEX conversations_updated ON conversations (updated_at);
+    CREATE TABLE users (
+        platform TEXT NOT NULL,
+        user TEXT NOT NULL,
+        lang TEXT,
+        updated_at REAL NOT NULL,
+        PRIMARY KEY (platform, user)
+    ) WITHOUT ROWID;
+    CREATE TABLE misses (
+        text TEXT PRIMARY KEY,
+        count INTEGER NOT NULL,
+        last_seen REAL NOT NULL
+    ) WITHOUT ROWID;
+    """,
+]
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or is of a newer schema than this code knows."""
+
+
+class SqliteStore:
+    """A Store in one SQLite file (created, with its folder, if missing)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the database {self.path}: {exc}") from None
+        self._secret: bytes | None = None
+
+    @property
+    def schema_version(self) -> int:
+        return self._db.execute("SELECT version FROM schema_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = self._db.execute("SELECT version FROM schema_version").fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO schema_version VALUES (0)")
+            current = 0
+        else:
+            current = row[0]
+        if current > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path} has schema version {current}, newer than this aps-bot ({len(MIGRATIONS)})"
+            )
+        for version in range(current, len(MIGRATIONS)):
+            # executescript commits first; BEGIN inside the script keeps each migration atomic
+            self._db.executescript(
+                f"BEGIN; {MIGRATIONS[version]}; UPDATE schema_version SET version = {version + 1}; COMMIT;"
+            )
+
+    async def load(self, key: ConversationKey) -> Conversation | None:
+        row = self._db.execute(
+            "SELECT state FROM conversations WHERE platform=? AND scope=? AND user=?",
+            (key.platform, key.scope, key.user),
+        ).fetchone()
+        return Conversation.from_json(row[0]) if row else None
+
+    async def save(self, key: ConversationKey, conversation: Conversation) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO conversations VALUES (?, ?, ?, ?, ?)",
+            (key.platform, key.scope, key.user, conversation.to_json(), conversation.updated_at),
+        )
+
+    async def delete(self, key: ConversationKey) -> None:
+        self._db.execute(
+            "DELETE FROM conversations WHERE platform=? AND scope=? AND user=?",
+            (key.platform, key.scope, key.user),
+        )
+
+    async def get_lang(self, platform: str, user: str) -> str | None:
+        row = self._db.execute(
+            "SELECT lang FROM users WHERE platform=? AND user=?", (platform, user)
+        ).fetchone()
+        return row[0] if row else None
+
+    async def set_lang(self, platform: str, user: str, lang: str | None, now: float) -> None:
+        if lang is None:
+            self._db.execute("DELETE FROM users WHERE platform=? AND user=?", (platform, user))
+        else:
+            self._db.execute(
+                "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?)", (platform, user, lang, now)
+            )
+
+    async def user_data(self, platform: str, user: str) -> dict:
+        rows = self._db.execute(
+            "SELECT scope, state FROM conversations WHERE platform=? AND user=? ORDER BY scope",
+            (platform, user),
+        ).fetchall()
+        return {
+            "language": await self.get_lang(platform, user),
+            "conversations": [
+                {"scope": scope, "state": Conversation.from_json(state)} for scope, state in rows
+            ],
+        }
+
+    async def forget(self, platform: str, user: str) -> int:
+        with self._transaction():
+            a = self._db.execute(
+                "DELETE FROM conversations WHERE platform=? AND user=?", (platform, user)
+            ).rowcount
+            b = self._db.execute(
+                "DELETE FROM users WHERE platform=? AND user=?", (platform, user)
+            ).rowcount
+        return a + b
+
+    async def record_miss(self, normalised: str, now: float) -> None:
+        self._db.execute(
+            "INSERT INTO misses VALUES (?, 1, ?) "
+            "ON CONFLICT(text) DO UPDATE SET count = count + 1, last_seen = excluded.last_seen",
+            (normalised, now),
+        )
+
+    async def misses(self, limit: int = 10) -> list[tuple[str, int]]:
+        rows = self._db.execute(
+            "SELECT text, count FROM misses ORDER BY count DESC, text LIMIT ?", (limit,)
+        ).fetchall()
+        return [(t, c) for t, c in rows]
+
+    async def purge(self, before: float) -> int:
+        with self._transaction():
+            a = self._db.execute("DELETE FROM conversations WHERE updated_at < ?", (before,)).rowcount
+            # a language choice goes with the last activity of its user
+            b = self._db.execute(
+                "DELETE FROM users WHERE updated_at < ? AND NOT EXISTS (SELECT 1 FROM conversations c "
+                "WHERE c.platform = users.platform AND c.user = users.user)",
+                (before,),
+            ).rowcount
+        return a + b
+
+    async def secret(self) -> bytes:
+        if self._secret is None:
+            with self._transaction():
+                row = self._db.execute("SELECT value FROM meta WHERE key='token_secret'").fetchone()
+                if row is None:
+                    value = secrets.token_bytes(32)
+                    self._db.execute("INSERT INTO meta VALUES ('token_secret', ?)", (value,))
+                else:
+                    value = bytes(row[0])
+            self._secret = value
+        return self._secret
+
+    async def close(self) -> None:
+        self._db.close()
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -38,7 +38,9 @@ class UsageError(Exception):
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--knowledge", type=Path, metavar="DIR",
+        "--knowledge",
+        type=Path,
+        metavar="DIR",
         help="knowledge folder (default: $APS_BOT_KNOWLEDGE or the bundled knowledge/)",
     )
     parser = argparse.ArgumentParser(
@@ -50,28 +52,55 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"aps-bot {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub.add_parser("run", parents=[common], help="run the configured platforms (the default)",
-                   description="Run every platform whose token is set; with none, the console.")
-    p = sub.add_parser("console", parents=[common], help="talk to the bot in a terminal",
-                       description="Talk to the bot in a terminal. When stdin is not a terminal, "
-                       "lines are read one by one (commands, free text, numbers for choices).")
+    sub.add_parser(
+        "run",
+        parents=[common],
+        help="run the configured platforms (the default)",
+        description="Run every platform whose token is set; with none, the console.",
+    )
+    p = sub.add_parser(
+        "console",
+        parents=[common],
+        help="talk to the bot in a terminal",
+        description="Talk to the bot in a terminal. When stdin is not a terminal, "
+        "lines are read one by one (commands, free text, numbers for choices).",
+    )
     p.add_argument("--lang", help="your language as a platform would report it (fr, en-GB…)")
     p.add_argument("--database", help="override APS_BOT_DATABASE (a SQLite path, or 'memory')")
 
-    p = sub.add_parser("ask", parents=[common], help="one FAQ lookup, as a user would get it",
-                       description="Look TEXT up in the FAQ and print the answer a user would get.")
+    p = sub.add_parser(
+        "ask",
+        parents=[common],
+        help="one FAQ lookup, as a user would get it",
+        description="Look TEXT up in the FAQ and print the answer a user would get.",
+    )
     p.add_argument("text", metavar="TEXT", help="the question")
-    p.add_argument("--lang", help="answer language (default: guessed from TEXT, else APS_BOT_DEFAULT_LANG)")
-    p.add_argument("--json", action="store_true",
-                   help="print one JSON object: id, score, lang, answer, alternatives")
+    p.add_argument(
+        "--lang", help="answer language (default: guessed from TEXT, else APS_BOT_DEFAULT_LANG)"
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object: id, score, lang, answer, alternatives",
+    )
 
-    p = sub.add_parser("check", parents=[common], help="validate the knowledge and the catalogs",
-                       description="Validate flow, FAQ, facts, sources and catalogs. Prints "
-                       "file:line: message per problem; exits 1 on any error (warnings do not fail).")
-    p.add_argument("--locales", type=Path, metavar="DIR", help="catalogs folder (default: locales/)")
+    p = sub.add_parser(
+        "check",
+        parents=[common],
+        help="validate the knowledge and the catalogs",
+        description="Validate flow, FAQ, facts, sources and catalogs. Prints "
+        "file:line: message per problem; exits 1 on any error (warnings do not fail).",
+    )
+    p.add_argument(
+        "--locales", type=Path, metavar="DIR", help="catalogs folder (default: locales/)"
+    )
 
-    sub.add_parser("graph", parents=[common], help="print the walkthrough as a Mermaid diagram",
-                   description="Print the walkthrough (flow.yaml) as a Mermaid flowchart.")
+    sub.add_parser(
+        "graph",
+        parents=[common],
+        help="print the walkthrough as a Mermaid diagram",
+        description="Print the walkthrough (flow.yaml) as a Mermaid flowchart.",
+    )
     return parser
 
 
@@ -95,7 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "console" or (
             command == "run" and not config.telegram_token and not config.discord_token
         ):
-            return asyncio.run(_console(config, getattr(args, "lang", None), getattr(args, "database", None)))
+            return asyncio.run(
+                _console(config, getattr(args, "lang", None), getattr(args, "database", None))
+            )
         return _run_platforms(config)
     except KnowledgeError as exc:
         for problem in exc.problems:
@@ -144,10 +175,12 @@ async def _ask(config: Config, text: str, lang: str | None, as_json: bool) -> in
     from bot.render.plain import render_reply
 
     if not text.strip():
-        raise UsageError("ask needs a question, e.g. aps-bot ask \"how much does it cost?\"")
+        raise UsageError('ask needs a question, e.g. aps-bot ask "how much does it cost?"')
     engine = build_engine(config, database="memory")  # a lookup stores nothing
     if lang and not engine.catalogs.supported(lang):
-        raise UsageError(f"unknown language {lang!r}; available: {', '.join(engine.catalogs.languages)}")
+        raise UsageError(
+            f"unknown language {lang!r}; available: {', '.join(engine.catalogs.languages)}"
+        )
     lookup = await engine.faq_lookup(text, lang)
     result, reply = lookup.result, lookup.reply
     if as_json:

@@ -44,7 +44,9 @@ def setup_logging(config: Config) -> None:
     handler.addFilter(RedactingFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(config.log_level if config.log_level in logging.getLevelNamesMapping() else "INFO")
+    root.setLevel(
+        config.log_level if config.log_level in logging.getLevelNamesMapping() else "INFO"
+    )
     # httpx logs every request URL at INFO, and Telegram puts the token in the URL
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

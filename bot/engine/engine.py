@@ -29,12 +29,13 @@ from bot.engine.markup import (
     Text,
     parse,
 )
+from bot.engine.normalise import normalised
 from bot.engine.reply import Action, ActionKind, Choice, ChoiceKind, Reply, ReplyKind
 from bot.engine.state import Conversation
 from bot.engine.tokens import TokenCodec
-from bot.engine.normalise import normalised
 from bot.i18n import Catalogs, Lang
 from bot.knowledge.facts import format_fact
+from bot.knowledge.load import load_knowledge
 from bot.knowledge.model import (
     TOPICS_CONTEXT,
     FaqEntry,
@@ -44,10 +45,24 @@ from bot.knowledge.model import (
     faq_context,
     flow_context,
 )
+from bot.knowledge.yamlfile import KnowledgeError
 from bot.storage.base import Store
 
-COMMANDS = ("start", "aps", "faq", "lang", "help", "privacy", "mydata", "forget", "cancel",
-            "back", "restart")
+COMMANDS = (
+    "start",
+    "aps",
+    "faq",
+    "lang",
+    "help",
+    "privacy",
+    "mydata",
+    "forget",
+    "cancel",
+    "back",
+    "restart",
+)
+ADMIN_COMMANDS = ("reload", "stats")
+MAX_PROBLEMS_SHOWN = 5
 URGENT_DAYS = 30
 SOON_DAYS = 60
 MAX_RELATED = 3
@@ -72,6 +87,7 @@ class Engine:
         clock: seconds since the epoch; injected so tests control time.
         session_timeout: seconds without activity after which a walkthrough starts over.
         retention_days: how long inactive data is kept (shown in /privacy; `purge` applies it).
+        admins: who may /reload and /stats: ``platform:user`` ids, or bare user ids (any platform).
     """
 
     def __init__(
@@ -83,6 +99,7 @@ class Engine:
         clock: Callable[[], float] = time.time,
         session_timeout: float = 7 * 86400,
         retention_days: int = 30,
+        admins: frozenset[str] = frozenset(),
     ) -> None:
         self.knowledge = knowledge
         self.store = store
@@ -90,6 +107,7 @@ class Engine:
         self.clock = clock
         self.session_timeout = session_timeout
         self.retention_days = retention_days
+        self.admins = admins
         self._codec: TokenCodec | None = None
         self._locks: weakref.WeakValueDictionary[ConversationKey, asyncio.Lock] = (
             weakref.WeakValueDictionary()
@@ -101,6 +119,19 @@ class Engine:
     def reload(self, knowledge: Knowledge) -> None:
         """Swap in a new, already validated knowledge base (atomic: one assignment)."""
         self.knowledge = knowledge
+
+    def reload_from_disk(self) -> Knowledge:
+        """Load the knowledge folder again and swap it in; the old one stays if it is invalid.
+
+        Raises:
+            KnowledgeError: the new knowledge is invalid (nothing was changed).
+        """
+        knowledge = load_knowledge(self.knowledge.path)
+        self.reload(knowledge)
+        return knowledge
+
+    def is_admin(self, key: ConversationKey) -> bool:
+        return key.user in self.admins or f"{key.platform}:{key.user}" in self.admins
 
     async def handle(self, event: Event) -> Reply:
         """The reply to `event`. Events of one conversation are handled one at a time."""
@@ -140,7 +171,15 @@ class Engine:
         if event.kind is EventKind.TEXT and not explicit:
             lang = self._guess(event.text) or lang
         kb = self.knowledge
-        ctx = _Ctx(self, kb, self.catalogs.get(lang), event, await self._get_codec(), key.platform, key.user)
+        ctx = _Ctx(
+            self,
+            kb,
+            self.catalogs.get(lang),
+            event,
+            await self._get_codec(),
+            key.platform,
+            key.user,
+        )
         conv = await self.store.load(key)
         timed_out = False
         if conv and conv.node and self.clock() - conv.updated_at > self.session_timeout:
@@ -154,8 +193,14 @@ class Engine:
         else:
             reply = await ctx.on_text(conv)
         if timed_out and reply.kind is not ReplyKind.WALKTHROUGH:
-            reply.messages.insert(0, ctx.msg(ctx.t.gettext(
-                "Your previous walkthrough was inactive for too long and has been cleared.")))
+            reply.messages.insert(
+                0,
+                ctx.msg(
+                    ctx.t.gettext(
+                        "Your previous walkthrough was inactive for too long and has been cleared."
+                    )
+                ),
+            )
         return reply
 
     def facts_for(self, kb: Knowledge, lang: Lang) -> dict[str, str]:
@@ -225,11 +270,15 @@ class _Ctx:
             src = self.kb.sources[sid]
             if i:
                 parts.append(Text(" · "))
-            parts.extend(self.inlines(self.msg(
-                self.t.gettext("{source} (seen {date})"),
-                source=Link((Text(src.short),), src.url),
-                date=self.t.date(src.seen),
-            )))
+            parts.extend(
+                self.inlines(
+                    self.msg(
+                        self.t.gettext("{source} (seen {date})"),
+                        source=Link((Text(src.short),), src.url),
+                        date=self.t.date(src.seen),
+                    )
+                )
+            )
         return Paragraph(tuple(parts))
 
     def wtoken(self, conv: Conversation, node: Node, option: str) -> str:
@@ -243,8 +292,14 @@ class _Ctx:
         return self.codec.encode("f", (self.kb.version, action, str(index)), self.owner)
 
     def expired(self) -> Reply:
-        r = self.reply(ReplyKind.EXPIRED, self.msg(self.t.gettext(
-            "This menu has expired. Send /aps to start the walkthrough again, or ask your question.")))
+        r = self.reply(
+            ReplyKind.EXPIRED,
+            self.msg(
+                self.t.gettext(
+                    "This menu has expired. Send /aps to start the walkthrough again, or ask your question."
+                )
+            ),
+        )
         r.alert = self.t.gettext("This menu has expired.")
         return r
 
@@ -267,7 +322,9 @@ class _Ctx:
             return await self.start_walkthrough(conv)
         if cmd == "faq":
             if not args:
-                return self.topics_reply(self.t.gettext("Pick a topic, or type your question after /faq."))
+                return self.topics_reply(
+                    self.t.gettext("Pick a topic, or type your question after /faq.")
+                )
             return await self.on_question(args)
         if cmd == "lang":
             return await self.set_lang(args)
@@ -277,38 +334,114 @@ class _Ctx:
             return await self.mydata()
         if cmd == "forget":
             return await self.forget()
+        if cmd in ADMIN_COMMANDS and self.engine.is_admin(self.event.key):
+            return await (self.reload() if cmd == "reload" else self.stats())
         if cmd in ("cancel", "back", "restart"):
             if not conv or not conv.node:
-                return self.reply(ReplyKind.INFO, self.msg(self.t.gettext(
-                    "There is no walkthrough in progress. Send /aps to start one.")))
+                return self.reply(
+                    ReplyKind.INFO,
+                    self.msg(
+                        self.t.gettext(
+                            "There is no walkthrough in progress. Send /aps to start one."
+                        )
+                    ),
+                )
             return await self.navigate(conv, {"cancel": "c", "back": "b", "restart": "r"}[cmd])
         return self.reply(
             ReplyKind.ERROR,
-            self.msg(self.t.gettext("I don't know the command /{command}. Send /help to see what I can do."),
-                     command=cmd[:32]),
+            self.msg(
+                self.t.gettext(
+                    "I don't know the command /{command}. Send /help to see what I can do."
+                ),
+                command=cmd[:32],
+            ),
         )
+
+    async def reload(self) -> Reply:
+        t = self.t
+        try:
+            kb = self.engine.reload_from_disk()
+        except KnowledgeError as exc:
+            shown = exc.problems[:MAX_PROBLEMS_SHOWN]
+            return self.reply(
+                ReplyKind.ERROR,
+                self.msg(
+                    t.ngettext(
+                        "The new knowledge has {count} problem; I kept the current version:",
+                        "The new knowledge has {count} problems; I kept the current version:",
+                        len(exc.problems),
+                    ),
+                    count=str(len(exc.problems)),
+                ),
+                (BulletList(tuple((Text(str(p)),) for p in shown)),),
+            )
+        return self.reply(
+            ReplyKind.INFO,
+            self.msg(
+                t.gettext(
+                    "Knowledge reloaded: version {version}, {entries} FAQ entries, {nodes} walkthrough steps."
+                ),
+                version=kb.version,
+                entries=str(len(kb.faq.entries)),
+                nodes=str(len(kb.flow.nodes)),
+            ),
+        )
+
+    async def stats(self) -> Reply:
+        t = self.t
+        counts = await self.engine.store.counts()
+        misses = await self.engine.store.misses(10)
+        blocks: list = list(
+            self.msg(
+                t.gettext(
+                    "**Statistics**\n- Conversations stored: {conversations}\n- Users with a language set: {users}\n- Unanswered questions: {misses} ({distinct} different)"
+                ),
+                conversations=str(counts["conversations"]),
+                users=str(counts["users"]),
+                misses=str(counts["misses_total"]),
+                distinct=str(counts["misses_distinct"]),
+            )
+        )
+        if misses:
+            blocks.append(
+                Paragraph((Bold((Text(t.gettext("Most frequent unanswered questions")),)),))
+            )
+            blocks.append(BulletList(tuple((Text(f"{text} ({n})"),) for text, n in misses)))
+        return self.reply(ReplyKind.INFO, tuple(blocks))
 
     def help(self, welcome: bool) -> Reply:
         t = self.t
         messages = []
         if welcome:
-            messages.append(self.msg(t.gettext(
-                "Hello! I help international students in France who finish their studies: the "
-                "**job-search / business-creation residence card (RECE)**, still often called "
-                "\"APS\", and the bilateral APS (India, Tunisia, Gabon…).\n\n"
-                "I give general information with sources, not legal advice: for a decision about "
-                "your own case, check with your préfecture, your university's welcome desk or a "
-                "lawyer.")))
-        messages.append(self.msg(t.gettext(
-            "What I can do:\n"
-            "- /aps: a short walkthrough of your situation, with your deadline and checklist\n"
-            "- /faq: ask a question, or just type it (\"how much does it cost?\")\n"
-            "- /lang: choose English or French\n"
-            "- /privacy: what I store about you; /mydata shows it; /forget deletes it\n"
-            "- /cancel: stop the walkthrough")))
+            messages.append(
+                self.msg(
+                    t.gettext(
+                        "Hello! I help international students in France who finish their studies: the "
+                        "**job-search / business-creation residence card (RECE)**, still often called "
+                        '"APS", and the bilateral APS (India, Tunisia, Gabon…).\n\n'
+                        "I give general information with sources, not legal advice: for a decision about "
+                        "your own case, check with your préfecture, your university's welcome desk or a "
+                        "lawyer."
+                    )
+                )
+            )
+        messages.append(
+            self.msg(
+                t.gettext(
+                    "What I can do:\n"
+                    "- /aps: a short walkthrough of your situation, with your deadline and checklist\n"
+                    '- /faq: ask a question, or just type it ("how much does it cost?")\n'
+                    "- /lang: choose English or French\n"
+                    "- /privacy: what I store about you; /mydata shows it; /forget deletes it\n"
+                    "- /cancel: stop the walkthrough"
+                )
+            )
+        )
         r = self.reply(ReplyKind.INFO, *messages)
-        r.choices = [Choice(self.ftoken("w", 0), t.gettext("Start the walkthrough")),
-                     Choice(self.ftoken("T", 0), t.gettext("Browse the topics"))]
+        r.choices = [
+            Choice(self.ftoken("w", 0), t.gettext("Start the walkthrough")),
+            Choice(self.ftoken("T", 0), t.gettext("Browse the topics")),
+        ]
         return r
 
     async def set_lang(self, args: str) -> Reply:
@@ -328,24 +461,29 @@ class _Ctx:
         key = self.event.key
         await self.engine.store.set_lang(key.platform, key.user, code, self.now)
         self.t = self.engine.catalogs.get(code)
-        return self.reply(ReplyKind.INFO, self.msg(self.t.gettext("From now on I will answer in English.")))
+        return self.reply(
+            ReplyKind.INFO, self.msg(self.t.gettext("From now on I will answer in English."))
+        )
 
     def privacy(self) -> Reply:
-        return self.reply(ReplyKind.INFO, self.msg(
-            self.t.gettext(
-                "**What I store, and why**\n"
-                "- Your place in the walkthrough and the answers it needs (for example your "
-                "nationality group, your diploma type and the expiry date of your titre), so you "
-                "can pick up where you left off. Deleted when you cancel, after {days} days "
-                "without activity, or with /forget.\n"
-                "- The language you chose with /lang.\n"
-                "- Questions I could not answer, stored as normalised words with a count, without "
-                "any name or user id, so the knowledge base can be improved.\n\n"
-                "I do not store your name, your messages or your phone number, and I do not log "
-                "what you write. /mydata shows what I have about you; /forget deletes it all."
+        return self.reply(
+            ReplyKind.INFO,
+            self.msg(
+                self.t.gettext(
+                    "**What I store, and why**\n"
+                    "- Your place in the walkthrough and the answers it needs (for example your "
+                    "nationality group, your diploma type and the expiry date of your titre), so you "
+                    "can pick up where you left off. Deleted when you cancel, after {days} days "
+                    "without activity, or with /forget.\n"
+                    "- The language you chose with /lang.\n"
+                    "- Questions I could not answer, stored as normalised words with a count, without "
+                    "any name or user id, so the knowledge base can be improved.\n\n"
+                    "I do not store your name, your messages or your phone number, and I do not log "
+                    "what you write. /mydata shows what I have about you; /forget deletes it all."
+                ),
+                days=str(self.engine.retention_days),
             ),
-            days=str(self.engine.retention_days),
-        ))
+        )
 
     async def mydata(self) -> Reply:
         assert self.event is not None
@@ -353,23 +491,48 @@ class _Ctx:
         data = await self.engine.store.user_data(key.platform, key.user)
         t = self.t
         if not data["language"] and not data["conversations"]:
-            return self.reply(ReplyKind.INFO, self.msg(t.gettext("I have nothing stored about you.")))
+            return self.reply(
+                ReplyKind.INFO, self.msg(t.gettext("I have nothing stored about you."))
+            )
         items: list[tuple[Inline, ...]] = []
         if data["language"]:
-            items.append((Text(t.gettext("Language: {language}").format(
-                language=_language_name(data["language"]))),))
+            items.append(
+                (
+                    Text(
+                        t.gettext("Language: {language}").format(
+                            language=_language_name(data["language"])
+                        )
+                    ),
+                )
+            )
         for c in data["conversations"]:
             state: Conversation = c["state"]
             node = self.kb.flow.nodes.get(state.node or "")
-            where = (self.t.pgettext(flow_context(node.id, "title" if node.kind == "outcome" else "ask"),
-                                     node.title or node.ask) if node else t.gettext("no walkthrough"))
+            where = (
+                self.t.pgettext(
+                    flow_context(node.id, "title" if node.kind == "outcome" else "ask"),
+                    node.title or node.ask,
+                )
+                if node
+                else t.gettext("no walkthrough")
+            )
             answers = ", ".join(f"{k}={v}" for k, v in sorted(state.answers.items())) or "-"
             last = self.t.date(dt.datetime.fromtimestamp(state.updated_at, dt.UTC).date())
-            items.append((Text(t.gettext("Walkthrough: at “{step}”; answers: {answers}; last active {date}")
-                               .format(step=where.splitlines()[0][:80], answers=answers, date=last)),))
+            items.append(
+                (
+                    Text(
+                        t.gettext(
+                            "Walkthrough: at “{step}”; answers: {answers}; last active {date}"
+                        ).format(step=where.splitlines()[0][:80], answers=answers, date=last)
+                    ),
+                )
+            )
         return self.reply(
             ReplyKind.INFO,
-            (Paragraph((Bold((Text(t.gettext("What I have stored about you:")),)),)), BulletList(tuple(items))),
+            (
+                Paragraph((Bold((Text(t.gettext("What I have stored about you:")),)),)),
+                BulletList(tuple(items)),
+            ),
             self.msg(t.gettext("Send /forget to delete all of it.")),
         )
 
@@ -378,11 +541,18 @@ class _Ctx:
         key = self.event.key
         n = await self.engine.store.forget(key.platform, key.user)
         self.t = self.engine.catalogs.get(self.engine.catalogs.supported(self.event.locale))
-        return self.reply(ReplyKind.INFO, self.msg(self.t.ngettext(
-            "Done: I deleted {count} record about you. I no longer know anything about you.",
-            "Done: I deleted {count} records about you. I no longer know anything about you.",
-            n,
-        ), count=str(n)), actions=[Action(ActionKind.END)])
+        return self.reply(
+            ReplyKind.INFO,
+            self.msg(
+                self.t.ngettext(
+                    "Done: I deleted {count} record about you. I no longer know anything about you.",
+                    "Done: I deleted {count} records about you. I no longer know anything about you.",
+                    n,
+                ),
+                count=str(n),
+            ),
+            actions=[Action(ActionKind.END)],
+        )
 
     # ---------------------------------------------------------------- free text
 
@@ -404,19 +574,26 @@ class _Ctx:
         t = self.t
         faq = self.kb.faq
         if result.confident:
-            return self.faq_entry_reply(faq.by_id[result.matches[0].entry_id], detail=False,
-                                        private=private)
+            return self.faq_entry_reply(
+                faq.by_id[result.matches[0].entry_id], detail=False, private=private
+            )
         if result.matches:
-            r = self.reply(ReplyKind.FAQ, self.msg(t.gettext("I'm not sure I understood. Did you mean:")))
+            r = self.reply(
+                ReplyKind.FAQ, self.msg(t.gettext("I'm not sure I understood. Did you mean:"))
+            )
             r.choices = [
-                Choice(self.ftoken("a", faq.by_id[m.entry_id].index),
-                       self.title(faq.by_id[m.entry_id]))
+                Choice(
+                    self.ftoken("a", faq.by_id[m.entry_id].index), self.title(faq.by_id[m.entry_id])
+                )
                 for m in result.matches[:3]
             ]
             return r
-        return self.topics_reply(t.gettext(
-            "Sorry, I don't have an answer to that yet. I noted the question so the knowledge base "
-            "can be improved. Here are the topics I know:"))
+        return self.topics_reply(
+            t.gettext(
+                "Sorry, I don't have an answer to that yet. I noted the question so the knowledge base "
+                "can be improved. Here are the topics I know:"
+            )
+        )
 
     def title(self, entry: FaqEntry) -> str:
         return self.t.pgettext(faq_context(entry.id, "title"), entry.title)
@@ -431,8 +608,9 @@ class _Ctx:
         blocks.append(self.sources_block(entry.sources))
         r = self.reply(ReplyKind.FAQ, tuple(blocks), faq_id=entry.id)
         if not private:
-            r.actions.append(Action(ActionKind.CONTINUE_PRIVATE, f"faq_{entry.id}",
-                                    t.gettext("More in private")))
+            r.actions.append(
+                Action(ActionKind.CONTINUE_PRIVATE, f"faq_{entry.id}", t.gettext("More in private"))
+            )
             return r
         if entry.more and not detail:
             r.choices.append(Choice(self.ftoken("m", entry.index), t.gettext("Tell me more")))
@@ -454,9 +632,14 @@ class _Ctx:
         if not 0 <= index < len(topics):
             return self.expired()
         tid, label = topics[index]
-        r = self.reply(ReplyKind.FAQ, (Paragraph((Bold((Text(self.t.pgettext(TOPICS_CONTEXT, label)),)),)),))
-        r.choices = [Choice(self.ftoken("a", e.index), self.title(e))
-                     for e in self.kb.faq.entries if e.topic == tid]
+        r = self.reply(
+            ReplyKind.FAQ, (Paragraph((Bold((Text(self.t.pgettext(TOPICS_CONTEXT, label)),)),)),)
+        )
+        r.choices = [
+            Choice(self.ftoken("a", e.index), self.title(e))
+            for e in self.kb.faq.entries
+            if e.topic == tid
+        ]
         return r
 
     # ---------------------------------------------------------------- choices
@@ -468,7 +651,9 @@ class _Ctx:
             return self.expired()
         if token.owner != self.owner:
             r = self.reply(ReplyKind.NOT_YOURS)
-            r.alert = self.t.gettext("These buttons belong to someone else. Send /aps or /faq for your own.")
+            r.alert = self.t.gettext(
+                "These buttons belong to someone else. Send /aps or /faq for your own."
+            )
             return r
         f = token.fields
         if token.kind == "l" and len(f) == 1 and self.engine.catalogs.supported(f[0]):
@@ -483,7 +668,9 @@ class _Ctx:
             if action == "t":
                 return self.topic_reply(index)
             if action in ("a", "m") and index < len(entries):
-                return self.faq_entry_reply(entries[index], detail=action == "m", private=self.private)
+                return self.faq_entry_reply(
+                    entries[index], detail=action == "m", private=self.private
+                )
         if token.kind == "w" and len(f) == 5:
             version, step, node_index, option, nonce = f
             if (
@@ -515,10 +702,15 @@ class _Ctx:
         if not self.private:
             return self.reply(
                 ReplyKind.INFO,
-                self.msg(t.gettext(
-                    "The walkthrough asks about your personal situation, so let's continue in a "
-                    "private chat.")),
-                actions=[Action(ActionKind.CONTINUE_PRIVATE, "aps", t.gettext("Continue in private"))],
+                self.msg(
+                    t.gettext(
+                        "The walkthrough asks about your personal situation, so let's continue in a "
+                        "private chat."
+                    )
+                ),
+                actions=[
+                    Action(ActionKind.CONTINUE_PRIVATE, "aps", t.gettext("Continue in private"))
+                ],
             )
         flow = self.kb.flow
         if conv and conv.node and conv.flow_version == flow.version and conv.node in flow.nodes:
@@ -534,10 +726,16 @@ class _Ctx:
         )
         await self.engine.store.save(self.event.key, conv)
         r = self.show(conv)
-        r.messages.insert(0, self.msg(t.gettext(
-            "Let's look at your situation: a few questions, one tap each. This is general "
-            "information with sources, not legal advice. You can go back, restart or cancel at any "
-            "step.")))
+        r.messages.insert(
+            0,
+            self.msg(
+                t.gettext(
+                    "Let's look at your situation: a few questions, one tap each. This is general "
+                    "information with sources, not legal advice. You can go back, restart or cancel at any "
+                    "step."
+                )
+            ),
+        )
         return r
 
     async def navigate(self, conv: Conversation, option: str) -> Reply:
@@ -546,7 +744,11 @@ class _Ctx:
             await self.engine.store.delete(self.event.key)
             return self.reply(
                 ReplyKind.WALKTHROUGH,
-                self.msg(self.t.gettext("Walkthrough cancelled. Send /aps to start again, or ask a question.")),
+                self.msg(
+                    self.t.gettext(
+                        "Walkthrough cancelled. Send /aps to start again, or ask a question."
+                    )
+                ),
                 actions=[Action(ActionKind.END)],
             )
         if option == "r":
@@ -599,9 +801,15 @@ class _Ctx:
         if value is None:
             r = self.show(conv)
             r.kind = ReplyKind.ERROR
-            r.messages.insert(0, self.msg(t.gettext(
-                "I couldn't read that as a date. Please write it like 15/03/2027, 2027-03-15 or "
-                "15 March 2027.")))
+            r.messages.insert(
+                0,
+                self.msg(
+                    t.gettext(
+                        "I couldn't read that as a date. Please write it like 15/03/2027, 2027-03-15 or "
+                        "15 March 2027."
+                    )
+                ),
+            )
             return r
         target = node.next
         if node.if_past and value < self.today():
@@ -627,16 +835,24 @@ class _Ctx:
                 label = t.pgettext(flow_context(node.id, "options"), opt.label)
                 r.choices.append(Choice(self.wtoken(conv, node, str(i)), label))
             if node.kind == "input" and node.skip:
-                r.choices.append(Choice(self.wtoken(conv, node, "s"), t.gettext("Skip this question")))
+                r.choices.append(
+                    Choice(self.wtoken(conv, node, "s"), t.gettext("Skip this question"))
+                )
         if conv.history:
-            r.choices.append(Choice(self.wtoken(conv, node, "b"), t.gettext("« Back"), ChoiceKind.NAV))
-            r.choices.append(Choice(self.wtoken(conv, node, "r"), t.gettext("Restart"), ChoiceKind.NAV))
+            r.choices.append(
+                Choice(self.wtoken(conv, node, "b"), t.gettext("« Back"), ChoiceKind.NAV)
+            )
+            r.choices.append(
+                Choice(self.wtoken(conv, node, "r"), t.gettext("Restart"), ChoiceKind.NAV)
+            )
         r.choices.append(Choice(self.wtoken(conv, node, "c"), t.gettext("Cancel"), ChoiceKind.NAV))
         return r
 
     def outcome_message(self, node: Node, answers: dict[str, str]) -> Message:
         t = self.t
-        blocks: list = [Paragraph((Bold((Text(t.pgettext(flow_context(node.id, "title"), node.title)),)),))]
+        blocks: list = [
+            Paragraph((Bold((Text(t.pgettext(flow_context(node.id, "title"), node.title)),)),))
+        ]
         blocks += list(self.knowledge_text(flow_context(node.id, "status"), node.status))
 
         def section(heading: str, items: tuple[Item, ...], field: str) -> None:
@@ -644,9 +860,14 @@ class _Ctx:
             if not shown:
                 return
             blocks.append(Paragraph((Bold((Text(heading),)),)))
-            blocks.append(BulletList(tuple(
-                self.inlines(self.knowledge_text(flow_context(node.id, field), i.text)) for i in shown
-            )))
+            blocks.append(
+                BulletList(
+                    tuple(
+                        self.inlines(self.knowledge_text(flow_context(node.id, field), i.text))
+                        for i in shown
+                    )
+                )
+            )
 
         def paragraph_section(heading: str, field: str, text: str) -> None:
             if text:
@@ -680,22 +901,26 @@ class _Ctx:
             template = t.ngettext(
                 "**Your titre expired on {date}, {days} day ago.** See a lawyer, your welcome desk or an association quickly.",
                 "**Your titre expired on {date}, {days} days ago.** See a lawyer, your welcome desk or an association quickly.",
-                abs(days))
+                abs(days),
+            )
         elif days <= URGENT_DAYS:
             template = t.ngettext(
                 "⚠️ **Urgent: your titre expires on {date}, in {days} day.** File your application now, before that date.",
                 "⚠️ **Urgent: your titre expires on {date}, in {days} days.** File your application now, before that date.",
-                days)
+                days,
+            )
         elif days <= SOON_DAYS:
             template = t.ngettext(
                 "Your titre expires on {date}: {days} day left. Book your appointment or send your file now.",
                 "Your titre expires on {date}: {days} days left. Book your appointment or send your file now.",
-                days)
+                days,
+            )
         else:
             template = t.ngettext(
                 "Your titre expires on {date}: {days} day left. File before that date; earlier is safer.",
                 "Your titre expires on {date}: {days} days left. File before that date; earlier is safer.",
-                days)
+                days,
+            )
         return self.msg(template, **values)
 
 

@@ -121,7 +121,9 @@ class FaqIndex:
 
         # words typical of one language only, to guess the language of a question
         self._lang_only = {
-            lang: frozenset(w for w in words if all(w not in o for k, o in lang_words.items() if k != lang))
+            lang: frozenset(
+                w for w in words if all(w not in o for k, o in lang_words.items() if k != lang)
+            )
             for lang, words in lang_words.items()
         }
 

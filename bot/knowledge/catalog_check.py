@@ -17,7 +17,9 @@ from bot.knowledge.yamlfile import KnowledgeError, Problem, load_yaml
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
-def source_messages(knowledge_dir: Path, root: Path) -> Iterator[tuple[str, int, str | None, str | tuple[str, str]]]:
+def source_messages(
+    knowledge_dir: Path, root: Path
+) -> Iterator[tuple[str, int, str | None, str | tuple[str, str]]]:
     """``(file, line, context, msgid)`` for every string users may see: the code's and the knowledge's.
 
     For a plural, msgid is ``(singular, plural)``.
@@ -43,7 +45,9 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def check_catalogs(knowledge_dir: Path, locales_dir: Path, root: Path | None = None) -> list[Problem]:
+def check_catalogs(
+    knowledge_dir: Path, locales_dir: Path, root: Path | None = None
+) -> list[Problem]:
     """Problems with the catalogs under `locales_dir`, as ``file:line: message``."""
     root = (root or Path.cwd()).resolve()
     problems: list[Problem] = []
@@ -55,7 +59,9 @@ def check_catalogs(knowledge_dir: Path, locales_dir: Path, root: Path | None = N
             except Exception as exc:  # babel raises several types on a broken .po
                 problems.append(Problem(_rel(po, root), 1, f"cannot read the catalog: {exc}"))
     if "en" not in catalogs or "fr" not in catalogs:
-        problems.append(Problem(_rel(locales_dir, root), 0, "the en and fr catalogs are both required"))
+        problems.append(
+            Problem(_rel(locales_dir, root), 0, "the en and fr catalogs are both required")
+        )
 
     wanted = list(source_messages(knowledge_dir, root))
     for lang, (po_name, catalog) in catalogs.items():
@@ -68,29 +74,48 @@ def check_catalogs(knowledge_dir: Path, locales_dir: Path, root: Path | None = N
             entry = catalog.get(singular, context=context)
             short = singular if len(singular) < 60 else singular[:57] + "..."
             if entry is None:
-                problems.append(Problem(file, line, f"{lang}: not in {po_name}: {short!r} (run make i18n)"))
+                problems.append(
+                    Problem(file, line, f"{lang}: not in {po_name}: {short!r} (run make i18n)")
+                )
                 continue
             if entry.fuzzy:
-                problems.append(Problem(po_name, entry.lineno, f"{lang}: fuzzy translation of {short!r}"))
+                problems.append(
+                    Problem(po_name, entry.lineno, f"{lang}: fuzzy translation of {short!r}")
+                )
                 continue
             forms = entry.string if isinstance(entry.string, tuple | list) else (entry.string,)
             if isinstance(msgid, tuple) and len(forms) < catalog.num_plurals:
                 forms = (*forms, *([""] * (catalog.num_plurals - len(forms))))
             if not all(forms):
-                problems.append(Problem(po_name, entry.lineno, f"{lang}: missing translation of {short!r}"))
+                problems.append(
+                    Problem(po_name, entry.lineno, f"{lang}: missing translation of {short!r}")
+                )
                 continue
             expected = placeholders(singular)
             for form in forms:
-                extra = placeholders(form) - expected - (placeholders(msgid[1]) if isinstance(msgid, tuple) else set())
+                extra = (
+                    placeholders(form)
+                    - expected
+                    - (placeholders(msgid[1]) if isinstance(msgid, tuple) else set())
+                )
                 if extra:
-                    problems.append(Problem(po_name, entry.lineno,
-                                            f"{lang}: translation uses unknown placeholder(s) {sorted(extra)}"))
+                    problems.append(
+                        Problem(
+                            po_name,
+                            entry.lineno,
+                            f"{lang}: translation uses unknown placeholder(s) {sorted(extra)}",
+                        )
+                    )
                 try:
                     parse(form, {p: "x" for p in placeholders(form)})
                 except MarkupError as exc:
                     problems.append(Problem(po_name, entry.lineno, f"{lang}: {exc}"))
                 if "%(" in singular and any(f"%({n})" not in form for n in _pyformat(singular)):
-                    problems.append(Problem(po_name, entry.lineno, f"{lang}: translation drops a %(…)d placeholder"))
+                    problems.append(
+                        Problem(
+                            po_name, entry.lineno, f"{lang}: translation drops a %(…)d placeholder"
+                        )
+                    )
     return problems
 
 

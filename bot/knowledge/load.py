@@ -137,7 +137,10 @@ def _mapping(data: Any, c: _Collector, what: str) -> LineDict | None:
 def _unknown_keys(data: LineDict, allowed: set[str], c: _Collector, where: str) -> None:
     for key in data:
         if key not in allowed:
-            c.error(data.line_of(key), f"{where}: unknown key {key!r} (allowed: {', '.join(sorted(allowed))})")
+            c.error(
+                data.line_of(key),
+                f"{where}: unknown key {key!r} (allowed: {', '.join(sorted(allowed))})",
+            )
 
 
 def _date(value: Any) -> dt.date | None:
@@ -214,7 +217,9 @@ def _load_sources(data: Any, c: _Collector) -> dict[str, Source]:
             c.error(spec.line_of("seen"), f"source {sid}: 'seen' must be a date (YYYY-MM-DD)")
         kind = spec.get("kind", "secondary")
         if kind not in _SOURCE_KINDS:
-            c.error(spec.line_of("kind"), f"source {sid}: kind must be one of {sorted(_SOURCE_KINDS)}")
+            c.error(
+                spec.line_of("kind"), f"source {sid}: kind must be one of {sorted(_SOURCE_KINDS)}"
+            )
         if not missing and seen:
             out[sid] = Source(
                 id=sid,
@@ -274,7 +279,9 @@ def _load_facts(
     for fid, spec in specs.items():
         kind = spec.get("type")
         if kind not in FACT_TYPES:
-            c.error(spec.line_of("type"), f"fact {fid}: type must be one of {', '.join(FACT_TYPES)}")
+            c.error(
+                spec.line_of("type"), f"fact {fid}: type must be one of {', '.join(FACT_TYPES)}"
+            )
             continue
         verified = _date(spec.get("verified"))
         if verified is None:
@@ -290,7 +297,10 @@ def _load_facts(
             continue
         value = values[fid]
         if (kind == "date") != isinstance(value, dt.date):
-            c.error(spec.line_of("value"), f"fact {fid}: a {kind} fact needs a {'date' if kind == 'date' else 'number'}")
+            c.error(
+                spec.line_of("value"),
+                f"fact {fid}: a {kind} fact needs a {'date' if kind == 'date' else 'number'}",
+            )
             continue
         out[fid] = Fact(
             id=fid,
@@ -383,22 +393,29 @@ def _load_flow(
         if spec is None:
             continue
         kind = (
-            "outcome" if spec.get("outcome")
-            else "input" if "input" in spec
-            else "branch" if "branch" in spec
+            "outcome"
+            if spec.get("outcome")
+            else "input"
+            if "input" in spec
+            else "branch"
+            if "branch" in spec
             else "question"
         )
         _unknown_keys(spec, _NODE_KEYS[kind], c, f"node {nid} ({kind})")
         where = f"node {nid}"
-        text = {f: _check_text(spec.get(f), spec.line_of(f), c, f"{where}.{f}", facts, required=False)
-                for f in FLOW_TEXT_FIELDS}
+        text = {
+            f: _check_text(spec.get(f), spec.line_of(f), c, f"{where}.{f}", facts, required=False)
+            for f in FLOW_TEXT_FIELDS
+        }
         node_kw: dict[str, Any] = {"id": nid, "kind": kind, "index": index, **text}
         if kind == "question":
             if not text["ask"]:
                 c.error(spec.line, f"{where}: a question needs 'ask'")
             options = spec.get("options")
             if not isinstance(options, LineList) or not options:
-                c.error(spec.line_of("options"), f"{where}: a question needs a non-empty 'options' list")
+                c.error(
+                    spec.line_of("options"), f"{where}: a question needs a non-empty 'options' list"
+                )
                 options = LineList()
             parsed: list[Option] = []
             for i, opt in enumerate(options):
@@ -407,7 +424,9 @@ def _load_flow(
                     c.error(oline, f"{where}.options[{i}]: must be a mapping with label and next")
                     continue
                 _unknown_keys(opt, {"label", "next", "set"}, c, f"{where}.options[{i}]")
-                label = _check_text(opt.get("label"), oline, c, f"{where}.options[{i}].label", set())
+                label = _check_text(
+                    opt.get("label"), oline, c, f"{where}.options[{i}].label", set()
+                )
                 target = opt.get("next")
                 if not isinstance(target, str):
                     c.error(oline, f"{where}.options[{i}]: 'next' is required")
@@ -417,7 +436,9 @@ def _load_flow(
                     c.error(opt.line_of("set"), f"{where}.options[{i}]: 'set' must be a mapping")
                     sets = {}
                 answer_keys.update(sets)
-                parsed.append(Option(label, target, MappingProxyType({k: str(v) for k, v in sets.items()})))
+                parsed.append(
+                    Option(label, target, MappingProxyType({k: str(v) for k, v in sets.items()}))
+                )
             node_kw["options"] = tuple(parsed)
         elif kind == "branch":
             on, cases, default = spec.get("branch"), spec.get("cases"), spec.get("default")
@@ -425,22 +446,32 @@ def _load_flow(
                 c.error(spec.line_of("branch"), f"{where}: 'branch' must name an answer")
                 on = ""
             if not isinstance(cases, LineDict) or not cases:
-                c.error(spec.line_of("cases"), f"{where}: 'cases' must map answer values to node ids")
+                c.error(
+                    spec.line_of("cases"), f"{where}: 'cases' must map answer values to node ids"
+                )
                 cases = LineDict()
             if not isinstance(default, str) or not default:
                 c.error(spec.line, f"{where}: a branch needs a 'default' node")
                 default = ""
             when_keys.append((on, spec.line_of("branch"), where))
-            node_kw.update(on=on, cases=MappingProxyType({str(k): str(v) for k, v in cases.items()}),
-                           default=default)
+            node_kw.update(
+                on=on,
+                cases=MappingProxyType({str(k): str(v) for k, v in cases.items()}),
+                default=default,
+            )
         elif kind == "input":
             if not text["ask"]:
                 c.error(spec.line, f"{where}: an input needs 'ask'")
             if spec.get("input") not in INPUT_KINDS:
-                c.error(spec.line_of("input"), f"{where}: input must be one of {', '.join(INPUT_KINDS)}")
+                c.error(
+                    spec.line_of("input"), f"{where}: input must be one of {', '.join(INPUT_KINDS)}"
+                )
             store = spec.get("store")
             if not isinstance(store, str) or not _ID.match(store):
-                c.error(spec.line_of("store"), f"{where}: 'store' must name the answer (lower_snake_case)")
+                c.error(
+                    spec.line_of("store"),
+                    f"{where}: 'store' must name the answer (lower_snake_case)",
+                )
                 store = ""
             answer_keys.add(store)
             for k in ("next", "skip", "if_past"):
@@ -529,9 +560,7 @@ def _string_lists(value: Any, line: int, c: _Collector, where: str) -> dict[str,
     return out
 
 
-def _load_faq(
-    data: Any, sources: dict[str, Source], facts: set[str], c: _Collector
-) -> Faq | None:
+def _load_faq(data: Any, sources: dict[str, Source], facts: set[str], c: _Collector) -> Faq | None:
     data = _mapping(data, c, "faq.yaml")
     if data is None:
         return None
@@ -558,7 +587,9 @@ def _load_faq(
             c.error(raw.line, f"faq entry: 'id' must be lower_snake_case (got {eid!r})")
             continue
         if eid in lines:
-            c.error(raw.line_of("id"), f"faq entry {eid}: duplicate id (first at line {lines[eid]})")
+            c.error(
+                raw.line_of("id"), f"faq entry {eid}: duplicate id (first at line {lines[eid]})"
+            )
             continue
         lines[eid] = raw.line_of("id")
         where = f"faq {eid}"
@@ -568,12 +599,21 @@ def _load_faq(
             c.error(raw.line_of("topic"), f"{where}: topic {topic!r} is not listed under 'topics'")
         title = _check_text(raw.get("title"), raw.line_of("title"), c, f"{where}.title", facts)
         answer = _check_text(raw.get("answer"), raw.line_of("answer"), c, f"{where}.answer", facts)
-        more = _check_text(raw.get("more"), raw.line_of("more"), c, f"{where}.more", facts, required=False)
-        keywords = _string_lists(raw.get("keywords"), raw.line_of("keywords"), c, f"{where}.keywords")
-        examples = _string_lists(raw.get("examples"), raw.line_of("examples"), c, f"{where}.examples")
+        more = _check_text(
+            raw.get("more"), raw.line_of("more"), c, f"{where}.more", facts, required=False
+        )
+        keywords = _string_lists(
+            raw.get("keywords"), raw.line_of("keywords"), c, f"{where}.keywords"
+        )
+        examples = _string_lists(
+            raw.get("examples"), raw.line_of("examples"), c, f"{where}.examples"
+        )
         for lang in REQUIRED_EXAMPLE_LANGS:
             if len(examples.get(lang, ())) < MIN_EXAMPLES:
-                c.error(raw.line_of("examples"), f"{where}: needs at least {MIN_EXAMPLES} example questions in {lang!r}")
+                c.error(
+                    raw.line_of("examples"),
+                    f"{where}: needs at least {MIN_EXAMPLES} example questions in {lang!r}",
+                )
         related = raw.get("related") or []
         if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
             c.error(raw.line_of("related"), f"{where}: 'related' must be a list of entry ids")
@@ -600,8 +640,12 @@ def _load_faq(
             elif r == e.id:
                 c.error(lines[e.id], f"faq {e.id}: an entry cannot be related to itself")
     index = FaqIndex(
-        IndexDoc(e.id, {k: list(v) for k, v in e.keywords.items()},
-                 {k: list(v) for k, v in e.examples.items()}, {"en": e.title})
+        IndexDoc(
+            e.id,
+            {k: list(v) for k, v in e.keywords.items()},
+            {k: list(v) for k, v in e.examples.items()},
+            {"en": e.title},
+        )
         for e in entries
     )
     return Faq(tuple(entries), MappingProxyType(by_id), MappingProxyType(topics), index)

@@ -101,7 +101,7 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     except UnicodeDecodeError as exc:
         raise KnowledgeError([Problem(name, 1, f"not UTF-8 text: {exc.reason}")]) from None
     try:
-        return yaml.load(source, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(source, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

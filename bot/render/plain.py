@@ -43,8 +43,14 @@ def _wrap(text: str, width: int, bullet: str) -> str:
     if not width:
         return bullet + text
     indent = " " * len(bullet)
-    return textwrap.fill(text, width, initial_indent=bullet, subsequent_indent=indent,
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.fill(
+        text,
+        width,
+        initial_indent=bullet,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def _clean(text: str) -> str:

@@ -10,7 +10,14 @@ from bot.storage.base import Store
 from bot.storage.memory import MemoryStore
 from bot.storage.sqlite import SqliteStore, StoreError
 
-__all__ = ["MemoryStore", "SqliteStore", "Store", "StoreError", "default_database_path", "open_store"]
+__all__ = [
+    "MemoryStore",
+    "SqliteStore",
+    "Store",
+    "StoreError",
+    "default_database_path",
+    "open_store",
+]
 
 
 def default_database_path() -> Path:

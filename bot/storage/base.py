@@ -46,6 +46,9 @@ class Store(Protocol):
     async def misses(self, limit: int = 10) -> list[tuple[str, int]]:
         """The most frequent unanswered questions, most frequent first."""
 
+    async def counts(self) -> dict[str, int]:
+        """Aggregates for /stats: conversations, users, misses_total, misses_distinct."""
+
     async def purge(self, before: float) -> int:
         """Delete conversations and user settings untouched since `before`; how many rows."""
 

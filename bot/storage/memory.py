@@ -60,8 +60,20 @@ class MemoryStore:
     async def misses(self, limit: int = 10) -> list[tuple[str, int]]:
         return sorted(self._misses.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
+    async def counts(self) -> dict[str, int]:
+        return {
+            "conversations": len(self._conversations),
+            "users": len(self._langs),
+            "misses_total": sum(self._misses.values()),
+            "misses_distinct": len(self._misses),
+        }
+
     async def purge(self, before: float) -> int:
-        old = [k for k, v in self._conversations.items() if Conversation.from_json(v).updated_at < before]
+        old = [
+            k
+            for k, v in self._conversations.items()
+            if Conversation.from_json(v).updated_at < before
+        ]
         for k in old:
             del self._conversations[k]
         active = {(k.platform, k.user) for k in self._conversations}

@@ -166,9 +166,20 @@ class SqliteStore:
         ).fetchall()
         return [(t, c) for t, c in rows]
 
+    async def counts(self) -> dict[str, int]:
+        one = lambda sql: self._db.execute(sql).fetchone()[0] or 0  # noqa: E731
+        return {
+            "conversations": one("SELECT COUNT(*) FROM conversations"),
+            "users": one("SELECT COUNT(*) FROM users"),
+            "misses_total": one("SELECT SUM(count) FROM misses"),
+            "misses_distinct": one("SELECT COUNT(*) FROM misses"),
+        }
+
     async def purge(self, before: float) -> int:
         with self._transaction():
-            a = self._db.execute("DELETE FROM conversations WHERE updated_at < ?", (before,)).rowcount
+            a = self._db.execute(
+                "DELETE FROM conversations WHERE updated_at < ?", (before,)
+            ).rowcount
             # a language choice goes with the last activity of its user
             b = self._db.execute(
                 "DELETE FROM users WHERE updated_at < ? AND NOT EXISTS (SELECT 1 FROM conversations c "

@@ -220,10 +220,18 @@ async def _console(config: Config, lang: str | None, database: str | None) -> in
 
 
 def _run_platforms(config: Config) -> int:
-    raise UsageError(
-        "a platform token is set, but this version of aps-bot has only the console; "
-        "unset TELEGRAM_BOT_TOKEN and DISCORD_BOT_TOKEN, or run 'aps-bot console'"
-    )
+    from bot.adapters.run import run_platforms
+    from bot.app import build_engine
+
+    async def main() -> None:
+        engine = build_engine(config)
+        try:
+            await run_platforms(config, engine)
+        finally:
+            await engine.store.close()
+
+    asyncio.run(main())
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

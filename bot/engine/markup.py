@@ -113,7 +113,7 @@ def parse(template: str, values: Mapping[str, str | Inline] | None = None) -> Me
         elif bullets and raw[:1].isspace():
             # an indented continuation of the previous bullet
             last = bullets.pop()
-            bullets.append(last + (Text(" "),) + _inlines(line, values))
+            bullets.append((*last, Text(" "), *_inlines(line, values)))
         else:
             flush_bullets()
             para.append(line)

@@ -1,0 +1,1 @@
+"""Platform adapters: thin layers that map platform events to engine Events and render Replies."""

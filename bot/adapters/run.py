@@ -1,0 +1,32 @@
+"""Run every platform whose token is configured, in one process, sharing one engine."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.config import Config
+from bot.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+async def run_platforms(config: Config, engine: Engine) -> None:
+    """Start Telegram and/or Discord (whichever has a token) and run until cancelled."""
+    tasks = []
+    if config.telegram_token:
+        from bot.adapters.telegram import run_telegram
+
+        tasks.append(asyncio.create_task(run_telegram(config, engine), name="telegram"))
+    if config.discord_token:
+        from bot.adapters.discord import run_discord
+
+        tasks.append(asyncio.create_task(run_discord(config, engine), name="discord"))
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in done:
+            task.result()  # re-raise the first failure
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -35,7 +35,6 @@ from bot.engine.state import Conversation
 from bot.engine.tokens import TokenCodec
 from bot.i18n import Catalogs, Lang
 from bot.knowledge.facts import format_fact
-from bot.knowledge.load import load_knowledge
 from bot.knowledge.model import (
     TOPICS_CONTEXT,
     FaqEntry,
@@ -126,6 +125,11 @@ class Engine:
         Raises:
             KnowledgeError: the new knowledge is invalid (nothing was changed).
         """
+        # imported here: the loader builds the FAQ index, which lives in this package
+        
+        # imported here: the loader builds the FAQ index, which lives in this package
+        from bot.knowledge.load import load_knowledge
+
         knowledge = load_knowledge(self.knowledge.path)
         self.reload(knowledge)
         return knowledge

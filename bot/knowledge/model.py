@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from bot.engine.faq_index import FaqIndex
+if TYPE_CHECKING:
+    from bot.engine.faq_index import FaqIndex
 
 # Which YAML fields are shown to users, and so translated through the catalogs.
 FLOW_TEXT_FIELDS = ("ask", "help", "title", "status", "cost", "where", "deadline")

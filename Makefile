@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test lint check catalogs i18n bench clean
+.PHONY: run test lint check catalogs i18n readme-graph bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ i18n: $(STAMP)
 	  --project aps-bot --copyright-holder "aps-bot contributors" -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python scripts/sync_en_catalog.py locales/en/LC_MESSAGES/messages.po
+
+# After changing knowledge/flow.yaml: refresh the diagram in README.md (a test checks it).
+readme-graph: $(STAMP)
+	$(BIN)/python scripts/update_readme_graph.py
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo

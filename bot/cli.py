@@ -96,6 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser(
+        "health",
+        help="exit 0 if a running bot made progress recently (Docker HEALTHCHECK)",
+        description="Check the heartbeat file a running bot rewrites every 30 seconds "
+        "($APS_BOT_HEARTBEAT, default in the temp folder). Exit 0 if fresh, 1 if not.",
+    )
+    sub.add_parser(
         "graph",
         parents=[common],
         help="print the walkthrough as a Mermaid diagram",
@@ -112,6 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = _replace(config, knowledge_dir=args.knowledge)
         setup_logging(config)
         command = args.command or "run"
+        if command == "health":
+            from bot.health import is_healthy
+
+            ok, why = is_healthy()
+            print(why, file=sys.stdout if ok else sys.stderr)
+            return 0 if ok else 1
         if command == "check":
             return _check(config, args.locales)
         if command == "graph":

@@ -12,8 +12,17 @@ log = logging.getLogger(__name__)
 
 
 async def run_platforms(config: Config, engine: Engine) -> None:
-    """Start Telegram and/or Discord (whichever has a token) and run until cancelled."""
-    tasks = []
+    """Start Telegram and/or Discord (whichever has a token) and run until cancelled.
+
+    Alongside them: a heartbeat for container health checks, and the daily purge of data
+    untouched for the retention period.
+    """
+    from bot.health import heartbeat
+
+    tasks = [
+        asyncio.create_task(heartbeat(), name="heartbeat"),
+        asyncio.create_task(_purge_daily(engine), name="purge"),
+    ]
     if config.telegram_token:
         from bot.adapters.telegram import run_telegram
 
@@ -30,3 +39,11 @@ async def run_platforms(config: Config, engine: Engine) -> None:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _purge_daily(engine: Engine, interval: float = 86400.0) -> None:
+    while True:
+        removed = await engine.purge()
+        if removed:
+            log.info("purged %d inactive record(s)", removed)
+        await asyncio.sleep(interval)

@@ -27,6 +27,7 @@ from bot.engine.normalise import fold, language_votes, tokens
 
 ANSWER_THRESHOLD = 0.5
 SUGGEST_THRESHOLD = 0.25
+AMBIGUITY_MARGIN = 0.03  # two entries this close: ask "did you mean" rather than guess
 _CORRECTION_PENALTY = 0.8
 _SECONDARY_FIELD = 0.85  # a word found only in example questions weighs a little less
 
@@ -60,7 +61,10 @@ class SearchResult:
 
     @property
     def confident(self) -> bool:
-        return bool(self.matches) and self.matches[0].score >= ANSWER_THRESHOLD
+        """The best match is good enough to answer, and clearly ahead of the runner-up."""
+        if not self.matches or self.matches[0].score < ANSWER_THRESHOLD:
+            return False
+        return len(self.matches) < 2 or self.matches[0].score - self.matches[1].score >= AMBIGUITY_MARGIN
 
 
 class FaqIndex:
@@ -137,6 +141,7 @@ class FaqIndex:
             return SearchResult("", ())
         weighted: list[tuple[str, float]] = []
         total = 0.0
+        unknown_sq = 0.0  # words we do not know still count against closeness
         for t in query:
             if t in self._idf:
                 weighted.append((t, 1.0))
@@ -145,13 +150,14 @@ class FaqIndex:
             fixed = self._correct(t)
             if fixed is None:
                 total += self._unknown_idf
+                unknown_sq += self._unknown_idf**2
             elif fixed not in dict(weighted):
                 weighted.append((fixed, _CORRECTION_PENALTY))
                 total += self._idf[fixed]
 
         coverage: dict[int, float] = defaultdict(float)
         dots: dict[int, float] = defaultdict(float)
-        q_norm_sq = 0.0
+        q_norm_sq = unknown_sq
         for t, factor in weighted:
             idf = self._idf[t]
             q_norm_sq += idf * idf
@@ -161,7 +167,7 @@ class FaqIndex:
                 dots[x] += idf * idf * factor
 
         closeness: dict[int, float] = defaultdict(float)
-        if q_norm_sq:
+        if q_norm_sq and weighted:
             q_norm = math.sqrt(q_norm_sq)
             for x, dot in dots.items():
                 cos = dot / (q_norm * self._example_norm[x])

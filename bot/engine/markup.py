@@ -131,6 +131,8 @@ def _inlines(source: str, values: Mapping[str, str | Inline]) -> tuple[Inline, .
     stack: list[tuple[str, list[Inline]]] = [("root", [])]
     pos = 0
     for m in _TOKEN.finditer(source):
+        if m.start() < pos:
+            continue  # inside a link URL already consumed
         if m.start() > pos:
             _append_text(stack[-1][1], source[pos : m.start()])
         pos = m.end()

@@ -1,0 +1,317 @@
+"""Engine behaviour on a small fixture knowledge base (content-independent)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.engine import ActionKind, Engine, Event, ReplyKind
+from bot.engine.tokens import MAX_TOKEN_BYTES
+from bot.i18n import Catalogs
+from bot.knowledge import load_knowledge
+from bot.storage import MemoryStore
+from bot.testing import Client, FakeClock
+
+KB = Path(__file__).parent / "fixtures" / "kb"
+
+
+@pytest.fixture
+async def c(clock: FakeClock) -> Client:
+    return await Client.create(knowledge_dir=KB, clock=clock, lang="en")
+
+
+async def walk_to_expiry(c: Client, group: str = "Other") -> None:
+    await c.send("/aps")
+    await c.click(group)
+    await c.click("Master")
+    assert "When does your titre expire?" in c.text
+
+
+async def test_walkthrough_to_outcome_with_deadline_and_personalised_checklist(c: Client) -> None:
+    await walk_to_expiry(c)
+    await c.send("15 March 2027")
+    assert c.reply.kind is ReplyKind.WALKTHROUGH
+    assert "Card outcome" in c.text
+    assert "You get the card for 12 months, it costs €75." in c.text
+    assert "Passport" in c.text and "Only for Indians" not in c.text
+    assert "108 days left" in c.text
+    assert c.reply.actions[0].kind is ActionKind.END
+
+
+async def test_branch_routes_on_earlier_answer(c: Client) -> None:
+    await walk_to_expiry(c, "Indian")
+    await c.click("Skip this question")
+    assert "India outcome" in c.text and "Only for Indians" in c.text
+    assert "days left" not in c.text  # no date given, no computed deadline
+
+
+async def test_urgent_wording_when_close(c: Client) -> None:
+    await walk_to_expiry(c)
+    await c.send("2026-12-10")
+    assert "Urgent" in c.text and "13 days" in c.text
+
+
+async def test_past_date_goes_to_the_late_outcome(c: Client) -> None:
+    await walk_to_expiry(c)
+    await c.send("01/01/2026")
+    assert "Too late" in c.text
+
+
+async def test_bad_date_keeps_the_step_and_explains(c: Client) -> None:
+    await walk_to_expiry(c)
+    await c.send("next tuesday maybe")
+    assert c.reply.kind is ReplyKind.ERROR
+    assert "15/03/2027" in c.text and "When does your titre expire?" in c.text
+    await c.send("15/03/2027")
+    assert "Card outcome" in c.text
+
+
+async def test_back_restart_cancel(c: Client) -> None:
+    await walk_to_expiry(c, "Indian")
+    await c.click("« Back")
+    assert "Which diploma?" in c.text
+    await c.click("« Back")
+    assert "Who are you?" in c.text
+    await c.click("Other")
+    await c.click("Master")
+    await c.send("15/03/2027")
+    assert "Card outcome" in c.text  # "Indian" was un-answered by going back
+    await c.click("Restart")
+    assert "Who are you?" in c.text
+    await c.click("Cancel")
+    assert "cancelled" in c.text
+    assert await c.engine.store.load(c.key) is None
+
+
+async def test_every_step_offers_navigation(c: Client) -> None:
+    await c.send("/aps")
+    assert "Cancel" in c.labels
+    await c.click("Other")
+    assert {"« Back", "Restart", "Cancel"} <= set(c.labels)
+
+
+async def test_stale_token_changes_nothing(c: Client) -> None:
+    await c.send("/aps")
+    old = c.reply.choices[1].token
+    await c.click("Other")
+    before = await c.engine.store.load(c.key)
+    await c.press(old)  # a button of the previous step, clicked again
+    assert c.reply.kind is ReplyKind.EXPIRED and c.reply.alert
+    assert await c.engine.store.load(c.key) == before
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # bad MAC
+        lambda t: t.replace(".0.", ".1.", 1),  # edited field
+        lambda t: "w.x.y",
+        lambda t: "",
+        lambda t: "💥" * 10,
+        lambda t: t * 3,  # too long
+    ],
+)
+async def test_forged_tokens_change_nothing(c: Client, mangle) -> None:
+    await c.send("/aps")
+    before = await c.engine.store.load(c.key)
+    await c.press(mangle(c.reply.choices[0].token))
+    assert c.reply.kind is ReplyKind.EXPIRED
+    assert await c.engine.store.load(c.key) == before
+
+
+async def test_tokens_fit_telegram_callback_data(c: Client) -> None:
+    await walk_to_expiry(c)
+    await c.send("/faq cost")
+    for reply in c.history:
+        for choice in reply.choices:
+            assert len(choice.token.encode()) <= MAX_TOKEN_BYTES
+
+
+async def test_another_member_cannot_drive_my_buttons(c: Client) -> None:
+    group = Client(c.engine, user="alice", scope="group-1", private=False, lang="en")
+    await group.send("/faq")
+    token = group.reply.choices[0].token
+    bob = group.other("bob")
+    await bob.press(token)
+    assert bob.reply.kind is ReplyKind.NOT_YOURS and "someone else" in bob.reply.alert
+    await group.press(token)
+    assert group.reply.kind is ReplyKind.FAQ and group.labels
+
+
+async def test_walkthrough_in_a_group_moves_to_private(c: Client) -> None:
+    group = Client(c.engine, user="alice", scope="group-1", private=False, lang="en")
+    await group.send("/aps")
+    action = group.reply.actions[0]
+    assert action.kind is ActionKind.CONTINUE_PRIVATE and action.payload == "aps"
+    assert await c.engine.store.load(group.key) is None  # nothing personal asked in the group
+    await c.send("/start aps")
+    assert "Who are you?" in c.text
+
+
+async def test_faq_in_a_group_is_short_with_more_in_private(c: Client) -> None:
+    group = Client(c.engine, user="alice", scope="group-1", private=False, lang="en")
+    await group.send("how much does the card cost")
+    assert group.reply.faq_id == "fee"
+    assert "Tax" not in group.text  # the detail waits for the private chat
+    assert group.reply.actions[0].payload == "faq_fee"
+    await c.send("/start faq_fee")
+    assert "Tax €50 plus stamp €25." in c.text
+
+
+async def test_faq_answer_more_and_related(c: Client) -> None:
+    await c.send("how much does the card cost?")
+    assert c.reply.faq_id == "fee" and "It costs €75." in c.text
+    assert "Sources: test source (seen 10 January 2026)" in c.text
+    await c.click("Tell me more")
+    assert "Tax €50 plus stamp €25." in c.text
+    await c.click("Which documents?")
+    assert c.reply.faq_id == "documents"
+
+
+async def test_no_match_lists_topics_and_records_only_normalised_text(c: Client) -> None:
+    await c.send("Quelle est la météo à Marseille, Alice ?")
+    assert c.reply.faq_id is None
+    assert {"Money", "Paperwork"} <= set(c.labels)
+    misses = await c.engine.store.misses()
+    assert misses == [("meteo marseille alice", 1)]
+    await c.click("Paperwork")
+    assert set(c.labels) == {"Which documents?", "Can I work?"}
+
+
+async def test_did_you_mean_below_threshold(c: Client) -> None:
+    await c.send("card")
+    assert c.reply.faq_id is None
+    assert c.reply.choices and len(c.reply.choices) <= 3
+    assert "Did you mean" in c.text
+
+
+async def test_huge_message_is_answered(c: Client) -> None:
+    await c.send("how much does it cost " + "blah " * 1000)
+    assert c.reply.kind is ReplyKind.FAQ
+
+
+async def test_unknown_command(c: Client) -> None:
+    await c.send("/frobnicate now")
+    assert c.reply.kind is ReplyKind.ERROR and "/frobnicate" in c.text and "/help" in c.text
+
+
+async def test_language_resolution(clock: FakeClock) -> None:
+    c = await Client.create(knowledge_dir=KB, clock=clock, lang="fr-FR")
+    await c.send("/help")
+    assert "Ce que je sais faire" in c.text
+    c.locale = "pt-br"  # no Portuguese catalog: the default
+    await c.send("/help")
+    assert "What I can do" in c.text
+    await c.send("/lang fr")
+    assert "français" in c.text
+    c.locale = "en-US"  # the explicit choice wins over the platform
+    await c.send("/help")
+    assert "Ce que je sais faire" in c.text
+    assert await c.engine.store.get_lang("test", "alice") == "fr"
+
+
+async def test_language_menu_and_french_navigation(clock: FakeClock) -> None:
+    c = await Client.create(knowledge_dir=KB, clock=clock)
+    await c.send("/lang")
+    assert set(c.labels) == {"English", "Français"}
+    await c.click("Français")
+    await c.send("/aps")
+    await c.click("Other")
+    assert {"« Retour", "Recommencer", "Annuler"} <= set(c.labels)
+
+
+async def test_question_language_is_followed_without_explicit_choice(c: Client) -> None:
+    await c.send("combien coute la carte")
+    assert c.reply.lang == "fr" and "Sources :" in c.text
+
+
+async def test_inactivity_timeout_from_stored_timestamps(c: Client, clock: FakeClock) -> None:
+    await walk_to_expiry(c)
+    clock.advance(c.engine.session_timeout + 1)
+    await c.send("15/03/2027")  # no walkthrough any more: an FAQ question
+    assert "inactive for too long" in c.text
+    assert await c.engine.store.load(c.key) is None
+
+
+async def test_resume_where_left_off(c: Client) -> None:
+    await walk_to_expiry(c)
+    await c.send("/aps")
+    assert "continue where you left off" in c.text and "When does your titre expire?" in c.text
+
+
+async def test_privacy_mydata_forget(c: Client) -> None:
+    await walk_to_expiry(c)
+    await c.send("15/03/2027")
+    await c.send("/lang en")
+    await c.send("/privacy")
+    assert "30 days" in c.text
+    await c.send("/mydata")
+    assert "titre_expiry=2027-03-15" in c.text and "English" in c.text
+    await c.send("/forget")
+    assert "deleted 2 records" in c.text
+    await c.send("/mydata")
+    assert "nothing stored" in c.text
+
+
+async def test_forget_in_french_uses_plural_forms(clock: FakeClock) -> None:
+    c = await Client.create(knowledge_dir=KB, clock=clock, lang="fr")
+    await c.send("/lang fr")
+    await c.send("/forget")
+    assert "j'ai effacé 1 donnée" in c.text
+
+
+async def test_admin_commands(tmp_path: Path, clock: FakeClock) -> None:
+    import shutil
+
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(KB, kb_dir)
+    engine = Engine(
+        load_knowledge(kb_dir, today=dt.date(2026, 11, 27)),
+        MemoryStore(),
+        Catalogs(),
+        clock=clock,
+        admins=frozenset({"test:root"}),
+    )
+    admin = Client(engine, user="root", lang="en")
+    user = Client(engine, user="eve", lang="en")
+    await user.send("/stats")
+    assert user.reply.kind is ReplyKind.ERROR  # not an admin: unknown command
+    await user.send("zzz qqq xyzzy")
+    await admin.send("/stats")
+    assert "Unanswered questions: 1" in admin.text and "zzz qqq xyzzy" in admin.text
+    (kb_dir / "faq.yaml").write_text("entries: [", encoding="utf-8")
+    await admin.send("/reload")
+    assert "kept the current version" in admin.text and "faq.yaml:1" in admin.text
+    await user.send("how much does the card cost")
+    assert user.reply.faq_id == "fee"  # the old knowledge still answers
+    shutil.copy(KB / "faq.yaml", kb_dir / "faq.yaml")
+    await admin.send("/reload")
+    assert "Knowledge reloaded" in admin.text
+
+
+async def test_events_of_one_conversation_never_interleave(clock: FakeClock) -> None:
+    class SlowStore(MemoryStore):
+        active = 0
+        overlap = False
+
+        async def load(self, key):
+            SlowStore.active += 1
+            SlowStore.overlap |= SlowStore.active > 1
+            await asyncio.sleep(0.001)
+            try:
+                return await super().load(key)
+            finally:
+                SlowStore.active -= 1
+
+    c = await Client.create(knowledge_dir=KB, clock=clock, store=SlowStore(), lang="en")
+    await c.send("/aps")
+    token = c.reply.choices[2].token  # "Other"
+    replies = await asyncio.gather(
+        *(c.engine.handle(Event.choice_of(c.key, token)) for _ in range(5))
+    )
+    kinds = sorted(r.kind.value for r in replies)
+    assert kinds == ["expired"] * 4 + ["walkthrough"]  # one transition, never two
+    assert not SlowStore.overlap

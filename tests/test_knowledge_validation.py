@@ -1,0 +1,154 @@
+"""The loader rejects broken knowledge with file:line messages, all problems at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge.facts import FactError, evaluate
+from bot.knowledge.graph import mermaid
+
+KB = Path(__file__).parent / "fixtures" / "kb"
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    target = tmp_path / "kb"
+    shutil.copytree(KB, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems(kb: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(kb, today=TODAY)
+    return [str(p) for p in info.value.problems]
+
+
+def line_of(path: Path, needle: str) -> int:
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return i
+    raise AssertionError(needle)
+
+
+def test_fixture_is_valid(kb: Path) -> None:
+    k = load_knowledge(kb, today=TODAY)
+    assert len(k.flow.nodes) == 9 and len(k.faq.entries) == 3 and not k.warnings
+
+
+def test_malformed_yaml_gives_file_and_line(kb: Path) -> None:
+    edit(kb / "flow.yaml", '    ask: "Which diploma?"', '    ask: "Which diploma?\n  bad: [')
+    (found,) = problems(kb)
+    assert found.startswith(f"{kb / 'flow.yaml'}:") and "invalid YAML" in found
+    assert int(found.split(":")[1]) >= line_of(kb / "flow.yaml", "Which diploma?")
+
+
+def test_unknown_target(kb: Path) -> None:
+    edit(kb / "flow.yaml", "next: out_no", "next: out_nowhere")
+    found = problems(kb)
+    assert any("goes to 'out_nowhere', which does not exist" in p for p in found)
+    assert any("outcome out_no cannot be reached" in p for p in found)
+    line = line_of(kb / "flow.yaml", "  diploma:")
+    assert any(p.startswith(f"{kb / 'flow.yaml'}:{line}: node diploma") for p in found)
+
+
+def test_dead_end_cycle(kb: Path) -> None:
+    edit(kb / "flow.yaml", "next: out_no", "next: loop")
+    with (kb / "flow.yaml").open("a", encoding="utf-8") as f:
+        f.write(
+            '  loop:\n    ask: "Again?"\n    options:\n      - label: "Again"\n        next: loop\n'
+        )
+    found = problems(kb)
+    assert any("node loop is a dead end" in p for p in found)
+
+
+def test_unknown_placeholder_source_and_key(kb: Path) -> None:
+    edit(kb / "faq.yaml", 'answer: "It costs **{fee}**."', 'answer: "It costs **{fees}**."')
+    edit(
+        kb / "faq.yaml",
+        "sources: [S1]\n    related: [documents]",
+        "sources: [S9]\n    related: [documents]",
+    )
+    edit(kb / "flow.yaml", "    input: date", "    input: date\n    nxt: route")
+    found = problems(kb)
+    assert any("faq.yaml" in p and "unknown placeholder {fees}" in p for p in found)
+    assert any("faq.yaml" in p and "unknown source 'S9'" in p for p in found)
+    assert any("flow.yaml" in p and "unknown key 'nxt'" in p for p in found)
+
+
+def test_duplicate_keys_and_ids(kb: Path) -> None:
+    edit(kb / "faq.yaml", "  - id: work", "  - id: fee")
+    found = problems(kb)
+    assert any("duplicate id" in p for p in found)
+    edit(
+        kb / "faq.yaml",
+        '  - id: fee\n    topic: paper\n    title: "Can I work?"',
+        '  - id: work\n    topic: paper\n    title: "Can I work?"',
+    )
+    edit(kb / "facts.yaml", "tax:", "fee:")
+    assert any("duplicate key 'fee'" in p for p in problems(kb))
+
+
+def test_too_few_examples_and_bad_related(kb: Path) -> None:
+    edit(
+        kb / "faq.yaml",
+        '      fr: ["je peux travailler", "ai je le droit de bosser", "travail pendant la carte"]',
+        '      fr: ["je peux travailler"]',
+    )
+    edit(kb / "faq.yaml", "related: []", "related: [nope]")
+    found = problems(kb)
+    assert any("at least 3 example questions in 'fr'" in p for p in found)
+    assert any("related entry 'nope' does not exist" in p for p in found)
+
+
+def test_when_must_use_a_known_answer(kb: Path) -> None:
+    edit(kb / "flow.yaml", "when: {group: india}", "when: {nationality: india}")
+    assert any("'when' uses 'nationality'" in p for p in problems(kb))
+
+
+def test_facts_compute_and_freshness(kb: Path) -> None:
+    edit(kb / "facts.yaml", 'compute: "tax + stamp"', 'compute: "tax + stamp + __import__"')
+    assert any("unknown fact '__import__'" in p or "not allowed" in p for p in problems(kb))
+    shutil.copy(KB / "facts.yaml", kb / "facts.yaml")
+    edit(kb / "facts.yaml", "verified: 2026-06-01", "verified: 2024-01-01")
+    k = load_knowledge(kb, today=TODAY)
+    assert [w.message for w in k.warnings] == [
+        "fact fee was verified on 2024-01-01, more than 12 months ago: check it"
+    ]
+
+
+def test_fact_expressions_are_safe() -> None:
+    from decimal import Decimal
+
+    assert evaluate("round(1.5 * smic, 2)", {"smic": Decimal("1823.03")}) == Decimal("2734.55")
+    for bad in ("open('x')", "smic.__class__", "1 if smic else 2", "[1]", "1/0"):
+        with pytest.raises(FactError):
+            evaluate(bad, {"smic": Decimal(1)})
+
+
+def test_every_problem_is_reported_at_once(kb: Path) -> None:
+    edit(kb / "flow.yaml", "next: out_no", "next: nowhere")
+    edit(kb / "faq.yaml", "topic: money", "topic: cash")
+    found = problems(kb)
+    assert any("flow.yaml" in p for p in found) and any("faq.yaml" in p for p in found)
+
+
+def test_mermaid_lists_every_node_and_edge(kb: Path) -> None:
+    k = load_knowledge(kb, today=TODAY)
+    chart = mermaid(k.flow)
+    assert chart.startswith("flowchart TD\n")
+    for nid in k.flow.nodes:
+        assert f"    {nid}" in chart
+    assert 'who -->|"Indian"| diploma' in chart
+    assert "route -->|other| out_card" in chart

@@ -1,0 +1,149 @@
+"""The Store contract, run against every Store."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.engine.events import ConversationKey
+from bot.engine.state import Conversation
+from bot.storage import MemoryStore, SqliteStore, StoreError, open_store
+from bot.storage.base import Store
+from bot.storage.sqlite import MIGRATIONS
+
+A = ConversationKey("telegram", "chat-1", "u1")
+A2 = ConversationKey("telegram", "group-9", "u1")
+B = ConversationKey("telegram", "chat-2", "u2")
+A_DISCORD = ConversationKey("discord", "chat-1", "u1")
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+async def store(request, tmp_path: Path) -> AsyncIterator[Store]:
+    s: Store = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "db.sqlite3")
+    yield s
+    await s.close()
+
+
+def conv(node: str = "n1", at: float = 100.0, **answers: str) -> Conversation:
+    return Conversation(
+        node=node,
+        history=["start"],
+        answers=answers,
+        flow_version="v1",
+        step=3,
+        nonce="abc123",
+        updated_at=at,
+    )
+
+
+async def test_round_trip(store: Store) -> None:
+    assert isinstance(store, Store)
+    assert await store.load(A) is None
+    c = conv(titre_expiry="2027-03-15", agreement="india")
+    await store.save(A, c)
+    assert await store.load(A) == c
+    c.node, c.step = "n2", 4
+    await store.save(A, c)
+    assert (await store.load(A)).node == "n2"
+    await store.delete(A)
+    assert await store.load(A) is None
+    await store.delete(A)  # deleting nothing is fine
+
+
+async def test_keys_are_isolated(store: Store) -> None:
+    await store.save(A, conv("a"))
+    await store.save(B, conv("b"))
+    await store.save(A_DISCORD, conv("d"))
+    assert (await store.load(A)).node == "a"
+    assert (await store.load(B)).node == "b"
+    assert (await store.load(A_DISCORD)).node == "d"
+
+
+async def test_language(store: Store) -> None:
+    assert await store.get_lang("telegram", "u1") is None
+    await store.set_lang("telegram", "u1", "fr", 1.0)
+    assert await store.get_lang("telegram", "u1") == "fr"
+    assert await store.get_lang("discord", "u1") is None
+    await store.set_lang("telegram", "u1", None, 2.0)
+    assert await store.get_lang("telegram", "u1") is None
+
+
+async def test_user_data_and_forget_delete_every_row_of_that_user_only(store: Store) -> None:
+    await store.save(A, conv("a"))
+    await store.save(A2, conv("g"))
+    await store.save(B, conv("b"))
+    await store.save(A_DISCORD, conv("d"))
+    await store.set_lang("telegram", "u1", "fr", 1.0)
+    data = await store.user_data("telegram", "u1")
+    assert data["language"] == "fr"
+    assert sorted(c["scope"] for c in data["conversations"]) == ["chat-1", "group-9"]
+    assert await store.forget("telegram", "u1") == 3
+    assert await store.user_data("telegram", "u1") == {"language": None, "conversations": []}
+    assert await store.load(B) is not None and await store.load(A_DISCORD) is not None
+    assert await store.forget("telegram", "u1") == 0
+
+
+async def test_misses_are_counted_without_users(store: Store) -> None:
+    for text in ["visa talent", "chomage", "visa talent", "visa talent", "chomage", "zzz"]:
+        await store.record_miss(text, 5.0)
+    assert await store.misses(2) == [("visa talent", 3), ("chomage", 2)]
+    counts = await store.counts()
+    assert counts["misses_total"] == 6 and counts["misses_distinct"] == 3
+
+
+async def test_purge_removes_inactive_rows_only(store: Store) -> None:
+    await store.save(A, conv("old", at=10.0))
+    await store.save(B, conv("new", at=1000.0))
+    await store.set_lang("telegram", "u1", "fr", 10.0)  # u1 inactive: goes
+    await store.set_lang("telegram", "u2", "en", 10.0)  # u2 still has a recent conversation: stays
+    assert await store.purge(before=500.0) == 2
+    assert await store.load(A) is None
+    assert await store.load(B) is not None
+    assert await store.get_lang("telegram", "u1") is None
+    assert await store.get_lang("telegram", "u2") == "en"
+
+
+async def test_secret_is_stable(store: Store) -> None:
+    first = await store.secret()
+    assert len(first) >= 32
+    assert await store.secret() == first
+
+
+async def test_sqlite_persists_across_reopen_and_uses_wal(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "db.sqlite3"
+    s = SqliteStore(path)
+    await s.save(A, conv("kept"))
+    secret = await s.secret()
+    await s.close()
+    s = SqliteStore(path)
+    assert (await s.load(A)).node == "kept"
+    assert await s.secret() == secret
+    assert s.schema_version == len(MIGRATIONS)
+    assert s._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    await s.close()
+
+
+async def test_sqlite_refuses_a_newer_schema(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    SqliteStore(path)._db.close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE schema_version SET version = 999")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer"):
+        SqliteStore(path)
+
+
+def test_open_store_urls(tmp_path: Path) -> None:
+    assert isinstance(open_store("memory"), MemoryStore)
+    assert isinstance(open_store(str(tmp_path / "a.db")), SqliteStore)
+    assert isinstance(open_store(f"sqlite:///{tmp_path}/b.db"), SqliteStore)
+    assert (tmp_path / "b.db").exists()
+    with pytest.raises(StoreError, match="Redis"):
+        open_store("redis://localhost:6379/0")
+    (tmp_path / "file.txt").write_text("not a folder")
+    with pytest.raises(StoreError, match="cannot open"):
+        open_store(str(tmp_path / "file.txt" / "x.db"))

@@ -1,0 +1,67 @@
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot.i18n import Catalogs, normalise_locale
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("fr", "fr"), ("fr-FR", "fr"), ("fr_FR", "fr"), ("FR", "fr"), ("en-US", "en"), ("en-GB", "en"),
+     ("pt-br", "pt"), ("zh-hans", "zh"), ("", None), (None, None), ("not a locale!", None)],
+)
+def test_normalise_locale(code, expected) -> None:
+    assert normalise_locale(code) == expected
+
+
+def test_supported_languages_fall_back() -> None:
+    catalogs = Catalogs(default="fr")
+    assert catalogs.languages == ["en", "fr"]
+    assert catalogs.supported("fr-CA") == "fr"
+    assert catalogs.supported("pt-BR") is None
+    assert catalogs.get(None).code == "fr"
+    assert Catalogs(default="xx").default == "en"
+
+
+def test_money_dates_and_plurals_per_locale() -> None:
+    catalogs = Catalogs()
+    fr, en = catalogs.get("fr"), catalogs.get("en")
+    assert fr.money(75) == "75\u00a0€" and en.money(75) == "€75"
+    assert fr.money(2702.70) == "2\u202f702,70\u00a0€" and en.money(2702.70) == "€2,702.70"
+    assert fr.date(dt.date(2027, 3, 15)) == "15 mars 2027"
+    assert en.date(dt.date(2027, 3, 15)) == "15 March 2027"
+    assert fr.ngettext("%(num)d month", "%(num)d months", 1) % {"num": 1} == "1 mois"
+    assert fr.ngettext("%(num)d day", "%(num)d days", 12) % {"num": 12} == "12 jours"
+    assert en.ngettext("%(num)d day", "%(num)d days", 1) % {"num": 1} == "1 day"
+
+
+def test_french_plural_entries_fill_every_form() -> None:
+    with (ROOT / "locales/fr/LC_MESSAGES/messages.po").open("rb") as f:
+        catalog = read_po(f)
+    assert catalog.num_plurals == 3  # one / many / other in CLDR
+    plurals = [m for m in catalog if m.id and isinstance(m.id, tuple | list)]
+    assert plurals
+    for m in plurals:
+        assert len(m.string) == 3 and all(m.string), m.id[0]
+
+
+def test_pybabel_extracts_code_and_knowledge_strings(tmp_path: Path) -> None:
+    pot = tmp_path / "messages.pot"
+    pybabel = Path(sys.executable).parent / "pybabel"
+    subprocess.run(
+        [str(pybabel), "-q", "extract", "-F", "babel.cfg", "-k", "pgettext:1c,2", "-o", str(pot), "."],
+        cwd=ROOT, check=True, capture_output=True, timeout=120,
+    )
+    with pot.open("rb") as f:
+        catalog = read_po(f)
+    contexts = {m.context for m in catalog if m.id}
+    assert None in contexts  # the code's strings
+    assert any(c and c.startswith("flow:") for c in contexts)
+    assert any(c and c.startswith("faq:") for c in contexts)
+    assert catalog.get("Cancel") is not None

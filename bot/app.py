@@ -18,7 +18,9 @@ def build_engine(config: Config, *, database: str | None = None) -> Engine:
     """
     knowledge = load_knowledge(config.knowledge_dir or DEFAULT_KNOWLEDGE_DIR)
     catalogs = Catalogs(default=config.default_lang)
-    store = open_store(config.database if database is None else database)
+    store = open_store(
+        config.database if database is None else database, retention_days=config.retention_days
+    )
     return Engine(
         knowledge, store, catalogs, retention_days=config.retention_days, admins=config.admins
     )

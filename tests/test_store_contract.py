@@ -12,6 +12,7 @@ from bot.engine.events import ConversationKey
 from bot.engine.state import Conversation
 from bot.storage import MemoryStore, SqliteStore, StoreError, open_store
 from bot.storage.base import Store
+from bot.storage.redis import RedisStore
 from bot.storage.sqlite import MIGRATIONS
 
 A = ConversationKey("telegram", "chat-1", "u1")
@@ -20,9 +21,15 @@ B = ConversationKey("telegram", "chat-2", "u2")
 A_DISCORD = ConversationKey("discord", "chat-1", "u1")
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "redis"])
 async def store(request, tmp_path: Path) -> AsyncIterator[Store]:
-    s: Store = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "db.sqlite3")
+    if request.param == "memory":
+        s: Store = MemoryStore()
+    elif request.param == "sqlite":
+        s = SqliteStore(tmp_path / "db.sqlite3")
+    else:
+        url = request.getfixturevalue("redis_url")
+        s = RedisStore(url, ttl_seconds=3600, prefix=f"test-{tmp_path.name}:")
     yield s
     await s.close()
 
@@ -94,7 +101,22 @@ async def test_misses_are_counted_without_users(store: Store) -> None:
     assert counts["misses_total"] == 6 and counts["misses_distinct"] == 3
 
 
+async def test_compare_and_set_transitions(store: Store) -> None:
+    c = conv("n1")
+    assert await store.save(A, c, expected_step=3) is False  # nothing stored yet
+    assert await store.save(A, c) is True
+    c2 = conv("n2")
+    c2.step = 4
+    assert await store.save(A, c2, expected_step=3) is True
+    stale = conv("n2-other")
+    stale.step = 4
+    assert await store.save(A, stale, expected_step=3) is False  # someone advanced first
+    assert (await store.load(A)).node == "n2"
+
+
 async def test_purge_removes_inactive_rows_only(store: Store) -> None:
+    if isinstance(store, RedisStore):
+        pytest.skip("Redis expires idle keys by TTL; see test_redis_expiry_is_a_ttl")
     await store.save(A, conv("old", at=10.0))
     await store.save(B, conv("new", at=1000.0))
     await store.set_lang("telegram", "u1", "fr", 10.0)  # u1 inactive: goes
@@ -142,8 +164,47 @@ def test_open_store_urls(tmp_path: Path) -> None:
     assert isinstance(open_store(str(tmp_path / "a.db")), SqliteStore)
     assert isinstance(open_store(f"sqlite:///{tmp_path}/b.db"), SqliteStore)
     assert (tmp_path / "b.db").exists()
-    with pytest.raises(StoreError, match="Redis"):
-        open_store("redis://localhost:6379/0")
     (tmp_path / "file.txt").write_text("not a folder")
     with pytest.raises(StoreError, match="cannot open"):
         open_store(str(tmp_path / "file.txt" / "x.db"))
+
+
+async def test_redis_expiry_is_a_ttl(redis_url: str) -> None:
+    import redis.asyncio as aioredis
+
+    store = RedisStore(redis_url, ttl_seconds=120, prefix="ttl-test:")
+    await store.save(A, conv("a"))
+    await store.set_lang("telegram", "u1", "fr", 0.0)
+    raw = aioredis.from_url(redis_url)
+    try:
+        for key in (
+            "ttl-test:conv:telegram:u1:chat-1",
+            "ttl-test:scopes:telegram:u1",
+            "ttl-test:lang:telegram:u1",
+        ):
+            assert 0 < await raw.ttl(key) <= 120, key
+    finally:
+        await raw.aclose()
+        await store.close()
+
+
+async def test_sqlite_migrates_a_version_1_database(tmp_path: Path) -> None:
+    path = tmp_path / "v1.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+        "INSERT INTO schema_version VALUES (1);" + MIGRATIONS[0]
+    )
+    db.execute(
+        "INSERT INTO conversations VALUES ('telegram', 'chat-1', 'u1', ?, 5.0)",
+        (conv("old").to_json(),),
+    )
+    db.commit()
+    db.close()
+    s = SqliteStore(path)
+    assert s.schema_version == len(MIGRATIONS)
+    c = await s.load(A)
+    assert c.node == "old"
+    c.step += 1
+    assert await s.save(A, c, expected_step=3) is True  # the step column was filled from the JSON
+    await s.close()

@@ -796,7 +796,9 @@ class _Ctx:
         assert self.event is not None
         conv.step += 1
         conv.updated_at = self.now
-        await self.engine.store.save(self.event.key, conv)  # the one write of this transition
+        # the one write of this transition; it fails if another instance advanced meanwhile
+        if not await self.engine.store.save(self.event.key, conv, expected_step=conv.step - 1):
+            return self.expired()
         return self.show(conv)
 
     async def on_input(self, conv: Conversation, node: Node, text: str) -> Reply:

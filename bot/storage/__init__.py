@@ -25,12 +25,12 @@ def default_database_path() -> Path:
     return Path(user_data_dir("aps-bot", appauthor=False)) / "aps-bot.sqlite3"
 
 
-def open_store(url: str | None) -> Store:
+def open_store(url: str | None, *, retention_days: int = 30) -> Store:
     """The Store named by `url` (the ``APS_BOT_DATABASE`` setting).
 
     - empty: SQLite at `default_database_path`;
     - ``memory``: in memory, lost at exit;
-    - ``redis://…``: not available yet (a clear error, not a silent fallback);
+    - ``redis://…`` or ``rediss://…``: Redis, data expiring after `retention_days` idle days;
     - anything else: a SQLite file path (``sqlite:///path`` also accepted).
 
     Raises:
@@ -42,7 +42,9 @@ def open_store(url: str | None) -> Store:
     if url in ("memory", ":memory:"):
         return MemoryStore()
     if url.startswith(("redis://", "rediss://")):
-        raise StoreError("the Redis store is not available in this version; use a SQLite path")
+        from bot.storage.redis import RedisStore
+
+        return RedisStore(url, ttl_seconds=retention_days * 86400)
     if url.startswith("sqlite:///"):
         url = url[len("sqlite:///") :]  # sqlite:///rel/path or sqlite:////abs/path
     return SqliteStore(Path(url).expanduser())

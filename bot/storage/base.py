@@ -22,8 +22,15 @@ class Store(Protocol):
     async def load(self, key: ConversationKey) -> Conversation | None:
         """The conversation's state, or None."""
 
-    async def save(self, key: ConversationKey, conversation: Conversation) -> None:
-        """Write the conversation's state (one write, atomic)."""
+    async def save(
+        self, key: ConversationKey, conversation: Conversation, expected_step: int | None = None
+    ) -> bool:
+        """Write the conversation's state in one atomic write.
+
+        With `expected_step`, write only if the stored state is still at that step (compare and
+        set), so two instances handling clicks of the same conversation cannot both advance it.
+        Returns whether it was written.
+        """
 
     async def delete(self, key: ConversationKey) -> None:
         """Remove the conversation's state, if any."""

@@ -20,9 +20,16 @@ class MemoryStore:
         raw = self._conversations.get(key)
         return Conversation.from_json(raw) if raw is not None else None
 
-    async def save(self, key: ConversationKey, conversation: Conversation) -> None:
+    async def save(
+        self, key: ConversationKey, conversation: Conversation, expected_step: int | None = None
+    ) -> bool:
+        if expected_step is not None:
+            current = self._conversations.get(key)
+            if current is None or Conversation.from_json(current).step != expected_step:
+                return False
         # stored serialised, so tests see exactly what a persistent store would give back
         self._conversations[key] = conversation.to_json()
+        return True
 
     async def delete(self, key: ConversationKey) -> None:
         self._conversations.pop(key, None)

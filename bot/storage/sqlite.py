@@ -52,6 +52,11 @@ MIGRATIONS: list[str] = [
         last_seen REAL NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 2: the step as a column, for compare-and-set transitions
+    """
+    ALTER TABLE conversations ADD COLUMN step INTEGER NOT NULL DEFAULT 0;
+    UPDATE conversations SET step = COALESCE(json_extract(state, '$.step'), 0);
+    """,
 ]
 
 
@@ -105,11 +110,23 @@ class SqliteStore:
         ).fetchone()
         return Conversation.from_json(row[0]) if row else None
 
-    async def save(self, key: ConversationKey, conversation: Conversation) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO conversations VALUES (?, ?, ?, ?, ?)",
-            (key.platform, key.scope, key.user, conversation.to_json(), conversation.updated_at),
+    async def save(
+        self, key: ConversationKey, conversation: Conversation, expected_step: int | None = None
+    ) -> bool:
+        state, at, step = conversation.to_json(), conversation.updated_at, conversation.step
+        if expected_step is None:
+            self._db.execute(
+                "INSERT OR REPLACE INTO conversations (platform, scope, user, state, updated_at, step)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (key.platform, key.scope, key.user, state, at, step),
+            )
+            return True
+        cursor = self._db.execute(
+            "UPDATE conversations SET state = ?, updated_at = ?, step = ? "
+            "WHERE platform = ? AND scope = ? AND user = ? AND step = ?",
+            (state, at, step, key.platform, key.scope, key.user, expected_step),
         )
+        return cursor.rowcount == 1
 
     async def delete(self, key: ConversationKey) -> None:
         self._db.execute(

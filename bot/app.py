@@ -9,7 +9,9 @@ from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.storage import open_store
 
 
-def build_engine(config: Config, *, database: str | None = None) -> Engine:
+def build_engine(
+    config: Config, *, database: str | None = None, flood_control: bool = True
+) -> Engine:
     """Load knowledge and catalogs, open the store, and return a ready engine.
 
     Raises:
@@ -22,5 +24,10 @@ def build_engine(config: Config, *, database: str | None = None) -> Engine:
         config.database if database is None else database, retention_days=config.retention_days
     )
     return Engine(
-        knowledge, store, catalogs, retention_days=config.retention_days, admins=config.admins
+        knowledge,
+        store,
+        catalogs,
+        retention_days=config.retention_days,
+        admins=config.admins,
+        flood_control=flood_control,
     )

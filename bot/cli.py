@@ -188,7 +188,7 @@ async def _ask(config: Config, text: str, lang: str | None, as_json: bool) -> in
 
     if not text.strip():
         raise UsageError('ask needs a question, e.g. aps-bot ask "how much does it cost?"')
-    engine = build_engine(config, database="memory")  # a lookup stores nothing
+    engine = build_engine(config, database="memory", flood_control=False)  # stores nothing
     if lang and not engine.catalogs.supported(lang):
         raise UsageError(
             f"unknown language {lang!r}; available: {', '.join(engine.catalogs.languages)}"
@@ -220,7 +220,7 @@ async def _console(config: Config, lang: str | None, database: str | None) -> in
     from bot.app import build_engine
     from bot.console import Console
 
-    engine = build_engine(config, database=database)
+    engine = build_engine(config, database=database, flood_control=False)  # one local user
     locale = lang or os.environ.get("LC_ALL") or os.environ.get("LANG") or None
     if locale and locale.split(".")[0] in ("C", "POSIX"):
         locale = None

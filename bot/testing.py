@@ -61,6 +61,8 @@ class Client:
         self.private = private
         self.reply: Reply = Reply()
         self.history: list[Reply] = []
+        # seconds a person takes between two actions (the fake clock moves by this much)
+        self.pace = 2.0
 
     @classmethod
     async def create(
@@ -99,6 +101,8 @@ class Client:
         return [c.label for c in self.reply.choices]
 
     async def _do(self, event: Event) -> Reply:
+        if isinstance(self.engine.clock, FakeClock):
+            self.engine.clock.advance(self.pace)
         self.reply = await self.engine.handle(event)
         self.history.append(self.reply)
         return self.reply
@@ -107,9 +111,7 @@ class Client:
         """Type a line: ``/command args`` or free text."""
         if text.startswith("/") and len(text) > 1:
             name, _, args = text[1:].partition(" ")
-            event = Event.command_of(
-                self.key, name, args, locale=self.locale, private=self.private
-            )
+            event = Event.command_of(self.key, name, args, locale=self.locale, private=self.private)
         else:
             event = Event.text_of(self.key, text, locale=self.locale, private=self.private)
         return await self._do(event)

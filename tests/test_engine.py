@@ -315,3 +315,23 @@ async def test_events_of_one_conversation_never_interleave(clock: FakeClock) -> 
     kinds = sorted(r.kind.value for r in replies)
     assert kinds == ["expired"] * 4 + ["walkthrough"]  # one transition, never two
     assert not SlowStore.overlap
+
+
+async def test_flood_gets_one_notice_then_silence_then_service(c: Client, clock: FakeClock) -> None:
+    burst = c.engine.flood.burst
+    c.pace = 0.0  # all at once
+    kinds, texts = [], []
+    for _ in range(burst + 5):
+        await c.send("how much does the card cost")
+        kinds.append(c.reply.kind)
+        texts.append(c.text)
+    assert kinds[:burst] == [ReplyKind.FAQ] * burst
+    assert kinds[burst] is ReplyKind.THROTTLED and "very quickly" in texts[burst]
+    assert all(k is ReplyKind.THROTTLED for k in kinds[burst + 1 :])
+    assert not c.reply.messages  # silence after the one notice
+    other = c.other("bob", scope="dm-bob")
+    await other.send("how much does the card cost")
+    assert other.reply.kind is ReplyKind.FAQ  # other users are not affected
+    clock.advance(3 / c.engine.flood.rate)
+    await c.send("how much does the card cost")
+    assert c.reply.kind is ReplyKind.FAQ

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import ConversationKey, Engine, Event, Reply
+from bot.engine import ConversationKey, Engine, Event, Reply, ReplyKind
 from bot.engine.dates import parse_date
 from bot.engine.normalise import normalised, tokens
 from bot.i18n import Catalogs
@@ -131,7 +131,9 @@ async def run_sequence(kb_name: str, actions, locale, private: bool) -> None:
                 continue
             reply = await engine.handle(event)
             assert isinstance(reply, Reply)
-            assert reply.messages or reply.alert or reply.choices
+            assert (
+                reply.messages or reply.alert or reply.choices or reply.kind is ReplyKind.THROTTLED
+            )
             seen_tokens.extend(c.token for c in reply.choices)
             last = reply
             conv = await store.load(key)

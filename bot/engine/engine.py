@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from bot.engine.dates import parse_date
 from bot.engine.events import ConversationKey, Event, EventKind
 from bot.engine.faq_index import SearchResult
+from bot.engine.flood import FloodGate
 from bot.engine.markup import (
     Bold,
     BulletList,
@@ -87,6 +88,7 @@ class Engine:
         session_timeout: seconds without activity after which a walkthrough starts over.
         retention_days: how long inactive data is kept (shown in /privacy; `purge` applies it).
         admins: who may /reload and /stats: ``platform:user`` ids, or bare user ids (any platform).
+        flood_control: limit each user's event rate (off for the console's single local user).
     """
 
     def __init__(
@@ -99,6 +101,7 @@ class Engine:
         session_timeout: float = 7 * 86400,
         retention_days: int = 30,
         admins: frozenset[str] = frozenset(),
+        flood_control: bool = True,
     ) -> None:
         self.knowledge = knowledge
         self.store = store
@@ -112,6 +115,7 @@ class Engine:
             weakref.WeakValueDictionary()
         )
         self._fact_cache: dict[tuple[str, str], dict[str, str]] = {}
+        self.flood = FloodGate(clock) if flood_control else None
 
     # ------------------------------------------------------------------ public API
 
@@ -126,7 +130,7 @@ class Engine:
             KnowledgeError: the new knowledge is invalid (nothing was changed).
         """
         # imported here: the loader builds the FAQ index, which lives in this package
-        
+
         # imported here: the loader builds the FAQ index, which lives in this package
         from bot.knowledge.load import load_knowledge
 
@@ -138,13 +142,33 @@ class Engine:
         return key.user in self.admins or f"{key.platform}:{key.user}" in self.admins
 
     async def handle(self, event: Event) -> Reply:
-        """The reply to `event`. Events of one conversation are handled one at a time."""
+        """The reply to `event`. Events of one conversation are handled one at a time.
+
+        A user flooding the bot gets one polite notice, then empty THROTTLED replies (nothing to
+        send) until their bucket refills.
+        """
+        verdict = self.flood.check(event.key.platform, event.key.user) if self.flood else "allow"
+        if verdict != FloodGate.ALLOW:
+            return await self._throttled(event, notice=verdict == FloodGate.NOTICE)
         lock = self._locks.get(event.key)
         if lock is None:
             lock = asyncio.Lock()
             self._locks[event.key] = lock
         async with lock:
             return await self._handle(event)
+
+    async def _throttled(self, event: Event, notice: bool) -> Reply:
+        reply = Reply(kind=ReplyKind.THROTTLED)
+        if notice:
+            explicit = await self.store.get_lang(event.key.platform, event.key.user)
+            t = self.catalogs.get(explicit or self.catalogs.supported(event.locale))
+            reply.lang = t.code
+            text = t.gettext(
+                "You are sending messages very quickly. I will answer again in a few seconds."
+            )
+            reply.messages.append(parse(text))
+            reply.alert = text
+        return reply
 
     async def faq_lookup(self, text: str, lang: str | None = None) -> FaqLookup:
         """Answer `text` from the FAQ without any conversation (``aps-bot ask``)."""

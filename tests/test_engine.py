@@ -335,3 +335,52 @@ async def test_flood_gets_one_notice_then_silence_then_service(c: Client, clock:
     clock.advance(3 / c.engine.flood.rate)
     await c.send("how much does the card cost")
     assert c.reply.kind is ReplyKind.FAQ
+
+
+async def test_reload_mid_walkthrough_restarts_cleanly(tmp_path: Path, clock: FakeClock) -> None:
+    import shutil
+
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(KB, kb_dir)
+    engine = Engine(
+        load_knowledge(kb_dir, today=dt.date(2026, 11, 27)),
+        MemoryStore(),
+        Catalogs(),
+        clock=clock,
+        admins=frozenset({"test:root"}),
+    )
+    c = Client(engine, user="alice", lang="en")
+    await walk_to_expiry(c)
+    old_menu = c.reply.choices
+    text = (kb_dir / "flow.yaml").read_text(encoding="utf-8")
+    (kb_dir / "flow.yaml").write_text(
+        text.replace("Which diploma?", "Which diploma did you get?"), encoding="utf-8"
+    )
+    admin = Client(engine, user="root", lang="en")
+    await admin.send("/reload")
+    assert "Knowledge reloaded" in admin.text
+    await c.press(old_menu[0].token)  # "Skip" on the old flow's menu
+    assert "updated since you started" in c.text and "Who are you?" in c.text
+    await c.click("Other")
+    assert "Which diploma did you get?" in c.text
+
+
+async def test_reload_mid_date_question_restarts_instead_of_guessing(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    import shutil
+
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(KB, kb_dir)
+    engine = Engine(
+        load_knowledge(kb_dir, today=dt.date(2026, 11, 27)), MemoryStore(), Catalogs(), clock=clock
+    )
+    c = Client(engine, user="alice", lang="en")
+    await walk_to_expiry(c)
+    text = (kb_dir / "flow.yaml").read_text(encoding="utf-8")
+    (kb_dir / "flow.yaml").write_text(
+        text.replace("Who are you?", "Who are you, really?"), encoding="utf-8"
+    )
+    engine.reload_from_disk()
+    await c.send("15/03/2027")
+    assert "updated since you started" in c.text and "Who are you, really?" in c.text

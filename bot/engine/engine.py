@@ -587,6 +587,12 @@ class _Ctx:
     async def on_text(self, conv: Conversation | None) -> Reply:
         assert self.event is not None
         if conv and conv.node and self.private:
+            if conv.flow_version != self.kb.flow.version:
+                old_node = conv.node
+                if parse_date(self.event.text) is not None or old_node not in self.kb.flow.nodes:
+                    return await self.start_walkthrough(
+                        conv
+                    )  # an answer to a question that changed
             node = self.kb.flow.nodes.get(conv.node)
             if node and node.kind == "input" and conv.flow_version == self.kb.flow.version:
                 return await self.on_input(conv, node, self.event.text)
@@ -702,6 +708,14 @@ class _Ctx:
         if token.kind == "w" and len(f) == 5:
             version, step, node_index, option, nonce = f
             if (
+                conv is not None
+                and conv.node is not None
+                and version == conv.flow_version != self.kb.flow.version
+                and nonce == conv.nonce
+            ):
+                # the knowledge was reloaded with a new walkthrough while this one was running
+                return await self.start_walkthrough(conv)
+            if (
                 conv is None
                 or conv.node is None
                 or version != self.kb.flow.version
@@ -745,6 +759,7 @@ class _Ctx:
             r = self.show(conv)
             r.messages.insert(0, self.msg(t.gettext("Let's continue where you left off.")))
             return r
+        changed = bool(conv and conv.node and conv.flow_version != flow.version)
         conv = Conversation(
             node=self.route(flow.start, {}),
             flow_version=flow.version,
@@ -754,6 +769,17 @@ class _Ctx:
         )
         await self.engine.store.save(self.event.key, conv)
         r = self.show(conv)
+        if changed:
+            r.messages.insert(
+                0,
+                self.msg(
+                    t.gettext(
+                        "The walkthrough was updated since you started it, so let's start again from the "
+                        "first question. Sorry for the detour!"
+                    )
+                ),
+            )
+            return r
         r.messages.insert(
             0,
             self.msg(

@@ -384,3 +384,22 @@ async def test_reload_mid_date_question_restarts_instead_of_guessing(
     engine.reload_from_disk()
     await c.send("15/03/2027")
     assert "updated since you started" in c.text and "Who are you, really?" in c.text
+
+
+async def test_different_users_run_in_parallel(clock: FakeClock) -> None:
+    gate = asyncio.Event()
+
+    class StallingStore(MemoryStore):
+        async def load(self, key):
+            if key.user == "slow":
+                await gate.wait()  # stalls until the other user has been served
+            return await super().load(key)
+
+    c = await Client.create(knowledge_dir=KB, clock=clock, store=StallingStore(), lang="en")
+    slow = asyncio.create_task(
+        c.engine.handle(Event.command_of(c.key.__class__("test", "a", "slow"), "help"))
+    )
+    fast = await asyncio.wait_for(c.engine.handle(Event.command_of(c.key, "help")), timeout=5)
+    assert fast.messages and not slow.done()
+    gate.set()
+    assert (await asyncio.wait_for(slow, timeout=5)).messages

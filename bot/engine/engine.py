@@ -115,6 +115,7 @@ class Engine:
             weakref.WeakValueDictionary()
         )
         self._fact_cache: dict[tuple[str, str], dict[str, str]] = {}
+        self._render_cache: dict[tuple[str, str, str, str], Message] = {}
         self.flood = FloodGate(clock) if flood_control else None
 
     # ------------------------------------------------------------------ public API
@@ -231,6 +232,26 @@ class Engine:
             )
         return reply
 
+    def render_knowledge(self, kb: Knowledge, lang: Lang, context: str, english: str) -> Message:
+        """A knowledge string translated, facts filled in, parsed; cached per knowledge version.
+
+        Knowledge strings hold no user text, so the parsed message is the same for everyone and
+        immutable: rendering an outcome costs dictionary look-ups, not parsing.
+        """
+        cache_key = (kb.version, lang.code, context, english)
+        message = self._render_cache.get(cache_key)
+        if message is None:
+            values = self.facts_for(kb, lang)
+            try:
+                message = parse(lang.pgettext(context, english), values)
+            except MarkupError:
+                # a broken translation must not break the answer: fall back to the checked English
+                message = parse(english, values)
+            if len(self._render_cache) > 20_000:  # old knowledge versions linger otherwise
+                self._render_cache.clear()
+            self._render_cache[cache_key] = message
+        return message
+
     def facts_for(self, kb: Knowledge, lang: Lang) -> dict[str, str]:
         cache_key = (kb.version, lang.code)
         values = self._fact_cache.get(cache_key)
@@ -272,16 +293,9 @@ class _Ctx:
         """A code string (already translated) parsed with `values` as inert text."""
         return parse(template, values)
 
-    def knowledge_text(self, context: str, english: str, **extra: str | Inline) -> Message:
-        """A knowledge string in the user's language, facts filled in."""
-        values: dict[str, str | Inline] = dict(self.engine.facts_for(self.kb, self.t))
-        values.update(extra)
-        translated = self.t.pgettext(context, english)
-        try:
-            return parse(translated, values)
-        except MarkupError:
-            # a broken translation must not break the answer: fall back to the checked English
-            return parse(english, values)
+    def knowledge_text(self, context: str, english: str) -> Message:
+        """A knowledge string in the user's language, facts filled in (parsed once, then cached)."""
+        return self.engine.render_knowledge(self.kb, self.t, context, english)
 
     def inlines(self, message: Message) -> tuple[Inline, ...]:
         out: list[Inline] = []

@@ -6,8 +6,9 @@ A token is short (≤ 64 bytes, Telegram's callback_data limit), versioned and a
     f.<kb version>.<action>.<index>.<owner>.<mac>                    an FAQ choice
 
 ``owner`` is a short keyed hash of the user the buttons were made for, so another member's click in a
-group is recognised; ``mac`` is a truncated HMAC-SHA256 over everything before it, with a secret kept
-in the Store, so a forged or edited token is rejected without touching any state.
+group is recognised; ``mac`` is a keyed BLAKE2b over everything before it (a MAC by design, and several times
+faster than HMAC-SHA256 on these short inputs), with a secret kept in the Store, so a forged or
+edited token is rejected without touching any state.
 """
 
 from __future__ import annotations
@@ -40,8 +41,7 @@ class TokenCodec:
         self._secret = secret
 
     def owner(self, platform: str, user: str) -> str:
-        digest = hmac.new(self._secret, f"owner:{platform}:{user}".encode(), hashlib.sha256)
-        return _b64(digest.digest(), 5)
+        return _b64(self._digest(f"owner:{platform}:{user}"), 5)
 
     def encode(self, kind: str, fields: tuple[str, ...], owner: str) -> str:
         for f in (kind, *fields, owner):
@@ -66,4 +66,7 @@ class TokenCodec:
         return Token(parts[0], tuple(parts[1:-1]), parts[-1])
 
     def _mac(self, body: str) -> str:
-        return _b64(hmac.new(self._secret, body.encode(), hashlib.sha256).digest(), 10)
+        return _b64(self._digest(body), 10)
+
+    def _digest(self, text: str) -> bytes:
+        return hashlib.blake2b(text.encode(), key=self._secret[:64], digest_size=16).digest()

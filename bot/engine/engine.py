@@ -307,6 +307,14 @@ class _Ctx:
         return tuple(out)
 
     def sources_block(self, ids: tuple[str, ...]) -> Paragraph:
+        """ "Sources: A (seen date) · B (seen date)", built once per knowledge version and language."""
+        cache_key = (self.kb.version, self.t.code, "sources", ".".join(ids))
+        block = self.engine._render_cache.get(cache_key)
+        if block is None:
+            block = self.engine._render_cache[cache_key] = (self._sources_block(ids),)
+        return block[0]
+
+    def _sources_block(self, ids: tuple[str, ...]) -> Paragraph:
         parts: list[Inline] = [Text(self.t.gettext("Sources:") + " ")]
         for i, sid in enumerate(ids):
             src = self.kb.sources[sid]

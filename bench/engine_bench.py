@@ -1,0 +1,94 @@
+"""1. Engine: walkthrough turns per second on one core, SQLite on disk, 10,000 distinct users."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+from bench.stats import percentile
+from bot.engine import ConversationKey, Engine, Event, Reply, ReplyKind
+from bot.i18n import Catalogs
+from bot.knowledge import Knowledge, load_knowledge
+from bot.storage import SqliteStore
+
+
+def script_for(k: Knowledge) -> list[tuple[str, str]]:
+    """A walkthrough that goes through the date question to an outcome: (kind, value) turns."""
+    flow = k.flow
+
+    def walk(node_id: str, answers: dict, turns: list, seen: frozenset):
+        node = flow.nodes[node_id]
+        if node.kind == "branch":
+            return walk(
+                node.cases.get(answers.get(node.on, ""), node.default), answers, turns, seen
+            )
+        if node.kind == "outcome":
+            return turns if any(kind == "text" for kind, _ in turns) else None
+        if node_id in seen:
+            return None
+        seen = seen | {node_id}
+        if node.kind == "input":
+            return walk(
+                node.next, {**answers, node.store: "x"}, [*turns, ("text", "15/03/2027")], seen
+            )
+        for opt in node.options:
+            found = walk(opt.next, {**answers, **opt.set}, [*turns, ("click", opt.label)], seen)
+            if found:
+                return found
+        return None
+
+    return [("command", "aps"), *walk(flow.start, {}, [], frozenset())]
+
+
+async def _run(users: int, knowledge: Knowledge, db: Path) -> dict:
+    store = SqliteStore(db)
+    engine = Engine(knowledge, store, Catalogs())
+    script = script_for(knowledge)
+    latencies: list[float] = []
+    start = time.perf_counter()
+    for u in range(users):
+        key = ConversationKey("bench", f"chat-{u}", f"user-{u}")
+        locale = "fr" if u % 2 else "en"
+        reply = Reply()
+        for kind, value in script:
+            if kind == "command":
+                event = Event.command_of(key, value, locale=locale)
+            elif kind == "text":
+                event = Event.text_of(key, value, locale=locale)
+            else:
+                # the script has English labels; French users click the same position
+                labels = {c.label: c.token for c in reply.choices}
+                token = labels.get(value) or _token_by_english(engine, reply, value)
+                event = Event.choice_of(key, token, locale=locale)
+            t0 = time.perf_counter_ns()
+            reply = await engine.handle(event)
+            latencies.append(time.perf_counter_ns() - t0)
+            assert reply.kind is ReplyKind.WALKTHROUGH, reply.kind
+    elapsed = time.perf_counter() - start
+    await store.close()
+    turns = len(latencies)
+    return {
+        "engine_users": users,
+        "engine_turns": turns,
+        "engine_turns_per_s": round(turns / elapsed),
+        "engine_p50_us": round(percentile(latencies, 50) / 1000, 1),
+        "engine_p99_us": round(percentile(latencies, 99) / 1000, 1),
+    }
+
+
+def _token_by_english(engine: Engine, reply: Reply, english_label: str) -> str:
+    """French replies label options in French: pick the option at the English label's position."""
+    option_choices = [c for c in reply.choices if c.kind.value == "option"]
+    for node in engine.knowledge.flow.nodes.values():
+        labels = [o.label for o in node.options]
+        if english_label in labels and len(labels) == len(option_choices):
+            return option_choices[labels.index(english_label)].token
+    raise LookupError(english_label)
+
+
+def run(users: int = 10_000) -> dict:
+    knowledge = load_knowledge()
+    with tempfile.TemporaryDirectory() as tmp:
+        return asyncio.run(_run(users, knowledge, Path(tmp) / "bench.sqlite3"))

@@ -64,7 +64,10 @@ class SearchResult:
         """The best match is good enough to answer, and clearly ahead of the runner-up."""
         if not self.matches or self.matches[0].score < ANSWER_THRESHOLD:
             return False
-        return len(self.matches) < 2 or self.matches[0].score - self.matches[1].score >= AMBIGUITY_MARGIN
+        return (
+            len(self.matches) < 2
+            or self.matches[0].score - self.matches[1].score >= AMBIGUITY_MARGIN
+        )
 
 
 class FaqIndex:

@@ -1,0 +1,220 @@
+"""The walkthrough against situations taken from aps-facts.md: right outcome, right rule, both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.knowledge.helpers import KB, outcome_title, walk
+
+# nationality
+EU, DZ, IN, TN, GA, BJ, OTHER = (
+    "EU, EEA or Swiss",
+    "Algerian",
+    "Indian",
+    "Tunisian",
+    "Gabonese",
+    "Beninese",
+    "Another nationality",
+)
+# course finished?
+DONE, PROVISIONAL, NOT_YET, RESEARCHER = (
+    "Yes: I have the diploma",
+    "Only a provisional",
+    "Not yet",
+    "I am a researcher",
+)
+# diploma
+MASTER, ENGINEER, PHD, LPRO, CGE, RNCP7 = (
+    "Master, grade de master",
+    "Diplôme d'ingénieur",
+    "Doctorate",
+    "Licence professionnelle",
+    "Mastère Spécialisé",
+    "A title registered at RNCP",
+)
+LICENCE, MBA, FOREIGN, UNSURE = (
+    "Licence générale",
+    "DU, certificate",
+    "A foreign university",
+    "I am not sure",
+)
+# where / titre
+VALID, RENEWAL, EXPIRED, LEFT, OTHER_TITRE = (
+    "In France, and my titre is still valid",
+    "In France, with a récépissé",
+    "In France, and my titre has expired",
+    "I have left France",
+    "In France, but my titre",
+)
+
+# (id, answers, date typed at the expiry question, expected outcome, rule shown (en, fr))
+# The fake clock is 2026-11-27.
+SITUATIONS = [
+    ("eu", [EU], None, "out_eu", ("EEA", "EEE")),
+    ("algerian", [DZ], None, "out_algeria", ("1968", "1968")),
+    ("master", [OTHER, DONE, MASTER, VALID], "15/03/2027", "out_rece", ("L422-10", "L422-10")),
+    (
+        "master days left",
+        [OTHER, DONE, MASTER, VALID],
+        "15/03/2027",
+        "out_rece",
+        ("108 days left", "108 jours"),
+    ),
+    (
+        "business school",
+        [OTHER, DONE, MASTER, VALID],
+        "skip",
+        "out_rece",
+        ("grade de master", "grade de master"),
+    ),
+    (
+        "engineer",
+        [OTHER, DONE, ENGINEER, VALID],
+        "2027-06-30",
+        "out_rece",
+        ("not renewable", "pas renouvelable"),
+    ),
+    ("phd", [OTHER, DONE, PHD, VALID], "skip", "out_rece", ("L422-10", "L422-10")),
+    ("licence pro", [OTHER, DONE, LPRO, VALID], "skip", "out_rece", ("75", "75")),
+    ("cge msc", [OTHER, DONE, CGE, VALID], "skip", "out_rece", ("CGE label", "label CGE")),
+    ("rncp 7", [OTHER, DONE, RNCP7, VALID], "skip", "out_rece", ("level 7", "niveau 7")),
+    ("renewal adp", [OTHER, DONE, MASTER, RENEWAL], "skip", "out_rece", ("(ADP)", "(ADP)")),
+    ("urgent", [OTHER, DONE, MASTER, VALID], "10/12/2026", "out_rece", ("Urgent", "Urgent")),
+    ("french date", [OTHER, DONE, MASTER, VALID], "15 mars 2027", "out_rece", ("2027", "2027")),
+    ("english date", [OTHER, DONE, MASTER, VALID], "March 15 2027", "out_rece", ("2027", "2027")),
+    (
+        "licence generale",
+        [OTHER, DONE, LICENCE],
+        None,
+        "out_not_eligible",
+        ("Bachelor", "Bachelor"),
+    ),
+    ("mba unlabelled", [OTHER, DONE, MBA], None, "out_not_eligible", ("MBA", "MBA")),
+    (
+        "foreign campus",
+        [OTHER, DONE, FOREIGN],
+        None,
+        "out_foreign_campus",
+        ("ENIC-NARIC", "ENIC-NARIC"),
+    ),
+    ("unsure diploma", [OTHER, DONE, UNSURE], None, "out_diploma_check", ("RNCP", "RNCP")),
+    ("expired", [OTHER, DONE, MASTER, EXPIRED], None, "out_expired", ("OQTF", "OQTF")),
+    (
+        "past date",
+        [OTHER, DONE, MASTER, VALID],
+        "01/09/2026",
+        "out_expired",
+        ("87 days ago", "87 jours"),
+    ),
+    ("left france", [OTHER, DONE, MASTER, LEFT], None, "out_abroad", ("L422-14", "L422-14")),
+    (
+        "other titre",
+        [OTHER, DONE, MASTER, OTHER_TITRE],
+        None,
+        "out_other_titre",
+        ("talent-chercheur", "talent-chercheur"),
+    ),
+    (
+        "provisional",
+        [OTHER, PROVISIONAL, MASTER, VALID],
+        "skip",
+        "out_provisional",
+        ("définitive", "définitive"),
+    ),
+    (
+        "jury pending",
+        [OTHER, NOT_YET, MASTER, VALID],
+        "15/02/2027",
+        "out_not_finished",
+        ("(ADP)", "(ADP)"),
+    ),
+    ("researcher", [OTHER, RESEARCHER, VALID], "skip", "out_researcher", ("L422-10", "L422-10")),
+    ("researcher expired", [OTHER, RESEARCHER, EXPIRED], None, "out_expired", ("OQTF", "OQTF")),
+    ("india", [IN, DONE, MASTER, VALID], "skip", "out_india", ("12 + 12", "12 + 12")),
+    (
+        "india 5-year visa",
+        [IN, DONE, ENGINEER, VALID],
+        "skip",
+        "out_india",
+        ("Schengen", "Schengen"),
+    ),
+    (
+        "india licence pro",
+        [IN, DONE, LPRO, VALID],
+        "skip",
+        "out_india",
+        ("licence professionnelle", "licence professionnelle"),
+    ),
+    ("india bachelor", [IN, DONE, LICENCE], None, "out_not_eligible", ("Bachelor", "Bachelor")),
+    ("india abroad", [IN, DONE, MASTER, LEFT], None, "out_abroad", ("consulate", "consulat")),
+    (
+        "india provisional",
+        [IN, PROVISIONAL, MASTER, VALID],
+        "skip",
+        "out_provisional",
+        ("définitive", "définitive"),
+    ),
+    ("tunisia", [TN, DONE, MASTER, VALID], "skip", "out_tunisia", ("6 months", "6 mois")),
+    ("tunisia licence pro", [TN, DONE, LPRO, RENEWAL], "skip", "out_tunisia", ("L436-1", "L436-1")),
+    ("gabon", [GA, DONE, LPRO, VALID], "skip", "out_gabon", ("9 months", "9 mois")),
+    ("benin", [BJ, DONE, MASTER, VALID], "skip", "out_bilateral", ("L436-1", "L436-1")),
+    (
+        "benin jury pending",
+        [BJ, NOT_YET, MASTER, VALID],
+        "skip",
+        "out_not_finished",
+        ("(ADP)", "(ADP)"),
+    ),
+    (
+        "rece with no agreement caveat",
+        [OTHER, DONE, MASTER, VALID],
+        "skip",
+        "out_rece",
+        ("Senegal", "Sénégal"),
+    ),
+]
+
+
+def test_table_is_big_enough_and_reaches_every_outcome() -> None:
+    assert len(SITUATIONS) >= 30
+    outcomes = {n.id for n in KB.flow.nodes.values() if n.kind == "outcome"}
+    assert {s[3] for s in SITUATIONS} == outcomes
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize(
+    ("answers", "date", "outcome", "rule"),
+    [pytest.param(*s[1:], id=s[0]) for s in SITUATIONS],
+)
+async def test_situation(lang, answers, date, outcome, rule) -> None:
+    client = await walk(lang, answers, date)
+    assert outcome_title(client, outcome) in client.text
+    assert rule[0 if lang == "en" else 1] in client.text
+    assert client.reply.actions, "an outcome ends the walkthrough"
+
+
+async def test_personalised_documents_follow_the_answers() -> None:
+    valid = await walk("en", [OTHER, DONE, MASTER, VALID], "skip")
+    renewal = await walk("en", [OTHER, DONE, RNCP7, RENEWAL], "skip")
+    assert "Your current student card" in valid.text
+    assert "attestation de prolongation d'instruction" not in valid.text
+    assert "RNCP record" not in valid.text
+    assert "attestation de prolongation d'instruction (ADP)" in renewal.text
+    assert "RNCP record" in renewal.text
+
+
+async def test_every_outcome_section_cites_sources_with_dates() -> None:
+    client = await walk("fr", [OTHER, DONE, MASTER, VALID], "15/03/2027")
+    text = client.text.replace("\u202f", " ").replace("\xa0", " ")
+    for heading in ("Coût", "Sources"):
+        assert heading in text
+    assert "75 €" in text
+    assert "2 734,55 €" in text  # the computed 2026 threshold, formatted the French way
+    assert "notre calcul" in text
+
+
+async def test_french_walkthrough_shows_no_english_knowledge() -> None:
+    client = await walk("fr", [OTHER, DONE, MASTER, VALID], "skip")
+    assert "Vous pouvez demander la carte RECE" in client.text
+    assert "You can apply" not in client.text
+    assert "Before your student titre expires" not in client.text

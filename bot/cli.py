@@ -5,6 +5,7 @@
     aps-bot ask TEXT        one FAQ lookup as a user would get it (--json for tools)
     aps-bot check           validate the knowledge and the catalogs (file:line per problem)
     aps-bot graph           the walkthrough as a Mermaid diagram
+    aps-bot discord-sync    register the Discord slash commands (--guild ID: one server, at once)
 
 A user error prints one clear line (or one line per knowledge problem) and exits non-zero.
 """
@@ -107,6 +108,15 @@ def _parser() -> argparse.ArgumentParser:
         help="print the walkthrough as a Mermaid diagram",
         description="Print the walkthrough (flow.yaml) as a Mermaid flowchart.",
     )
+    p = sub.add_parser(
+        "discord-sync",
+        parents=[common],
+        help="register the Discord slash commands (after adding or changing them)",
+        description="Upload the Discord commands, with their French names and descriptions, "
+        "using DISCORD_BOT_TOKEN. Global commands can take a while to appear in every client; "
+        "--guild registers them in one server at once (for testing).",
+    )
+    p.add_argument("--guild", type=int, metavar="ID", help="register in this server only")
     return parser
 
 
@@ -133,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if command == "ask":
             return asyncio.run(_ask(config, args.text, args.lang, args.json))
+        if command == "discord-sync":
+            return _discord_sync(config, args.guild)
         if command == "console" or (
             command == "run" and not config.telegram_token and not config.discord_token
         ):
@@ -228,6 +240,19 @@ async def _console(config: Config, lang: str | None, database: str | None) -> in
         await Console(engine, locale=locale.split(".")[0] if locale else None).run()
     finally:
         await engine.store.close()
+    return 0
+
+
+def _discord_sync(config: Config, guild: int | None) -> int:
+    from bot.adapters.discord import sync_commands
+    from bot.app import build_engine
+
+    if not config.discord_token:
+        raise UsageError("discord-sync needs DISCORD_BOT_TOKEN (or DISCORD_BOT_TOKEN_FILE)")
+    engine = build_engine(config, database="memory")  # syncing stores nothing
+    names = asyncio.run(sync_commands(config, engine, guild))
+    where = f"in server {guild}" if guild else "globally (may take a while to appear)"
+    print(f"aps-bot discord-sync: {len(names)} command(s) registered {where}: {', '.join(names)}")
     return 0
 
 

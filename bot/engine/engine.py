@@ -145,8 +145,8 @@ class Engine:
     async def handle(self, event: Event) -> Reply:
         """The reply to `event`. Events of one conversation are handled one at a time.
 
-        A user flooding the bot gets one polite notice, then empty THROTTLED replies (nothing to
-        send) until their bucket refills.
+        A user flooding the bot gets one polite notice, then THROTTLED replies with no messages
+        (nothing to post; only `alert`, for acknowledgements) until their bucket refills.
         """
         verdict = self.flood.check(event.key.platform, event.key.user) if self.flood else "allow"
         if verdict != FloodGate.ALLOW:
@@ -159,16 +159,16 @@ class Engine:
             return await self._handle(event)
 
     async def _throttled(self, event: Event, notice: bool) -> Reply:
-        reply = Reply(kind=ReplyKind.THROTTLED)
+        """The notice as a message once per burst; always as `alert`, for platforms that must
+        acknowledge every interaction (a Discord command, a Telegram button)."""
+        explicit = await self.store.get_lang(event.key.platform, event.key.user)
+        t = self.catalogs.get(explicit or self.catalogs.supported(event.locale))
+        text = t.gettext(
+            "You are sending messages very quickly. I will answer again in a few seconds."
+        )
+        reply = Reply(kind=ReplyKind.THROTTLED, lang=t.code, alert=text)
         if notice:
-            explicit = await self.store.get_lang(event.key.platform, event.key.user)
-            t = self.catalogs.get(explicit or self.catalogs.supported(event.locale))
-            reply.lang = t.code
-            text = t.gettext(
-                "You are sending messages very quickly. I will answer again in a few seconds."
-            )
             reply.messages.append(parse(text))
-            reply.alert = text
         return reply
 
     async def faq_lookup(self, text: str, lang: str | None = None) -> FaqLookup:
@@ -475,18 +475,26 @@ class _Ctx:
                     )
                 )
             )
-        messages.append(
-            self.msg(
-                t.gettext(
-                    "What I can do:\n"
-                    "- /aps: a short walkthrough of your situation, with your deadline and checklist\n"
-                    '- /faq: ask a question, or just type it ("how much does it cost?")\n'
-                    "- /lang: choose English or French\n"
-                    "- /privacy: what I store about you; /mydata shows it; /forget deletes it\n"
-                    "- /cancel: stop the walkthrough"
-                )
+        if self.event is not None and self.event.key.platform == "discord":
+            # slash commands only: no free text, and the walkthrough has its own Cancel button
+            text = t.gettext(
+                "What I can do:\n"
+                "- /aps: a short walkthrough of your situation, with your deadline and checklist\n"
+                '- /faq: ask a question ("how much does it cost?"), with suggestions as you type\n'
+                "- /lang: choose English or French\n"
+                "- /privacy: what I store about you; /mydata shows it; /forget deletes it\n"
+                "- Right-click a message, Apps, Ask aps-bot: answer someone's question publicly"
             )
-        )
+        else:
+            text = t.gettext(
+                "What I can do:\n"
+                "- /aps: a short walkthrough of your situation, with your deadline and checklist\n"
+                '- /faq: ask a question, or just type it ("how much does it cost?")\n'
+                "- /lang: choose English or French\n"
+                "- /privacy: what I store about you; /mydata shows it; /forget deletes it\n"
+                "- /cancel: stop the walkthrough"
+            )
+        messages.append(self.msg(text))
         r = self.reply(ReplyKind.INFO, *messages)
         r.choices = [
             Choice(self.ftoken("w", 0), t.gettext("Start the walkthrough")),

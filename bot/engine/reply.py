@@ -47,7 +47,7 @@ class ReplyKind(enum.Enum):
     EXPIRED = "expired"  # a stale or forged token: nothing changed
     NOT_YOURS = "not_yours"  # someone clicked another user's button: nothing changed
     ERROR = "error"  # bad input the user can fix (a malformed date…)
-    THROTTLED = "throttled"  # flood control: adapters send the messages if any, else nothing
+    THROTTLED = "throttled"  # flood control: post the messages if any; `alert` acknowledges
 
 
 @dataclass(slots=True)

@@ -1,0 +1,177 @@
+"""Buttons that survive a restart: every custom_id carries what the engine needs, nothing in memory.
+
+Contract (as in discord.py's persistent views): 1) each button is a `DynamicItem` whose template
+matches its custom_id, registered with ``client.add_dynamic_items``; 2) the custom_id holds the
+engine's signed choice token (≤ 64 bytes, within Discord's 100), so after a restart a click is
+handled as if nothing happened, and a forged or stale one gets the engine's "menu expired".
+
+    c:<token>     a choice (walkthrough step, FAQ entry…): replaces the clicked message
+    s:<token>     share an FAQ answer in the channel: a new public message
+    p:<payload>   continue privately (``aps`` or ``faq_<id>``): a new ephemeral message
+    t             type an answer (a date) in a modal
+    anything else a button from an older version, or forged: "this menu has expired"
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from bot.adapters.discord import respond
+from bot.adapters.discord.keys import choice_event, command_event, key_of, locale_of, text_event
+from bot.engine import suggest
+
+_PAYLOAD = re.compile(r"^(aps|faq_[A-Za-z0-9_]{1,60})$")
+MODAL_TEXT_MAX = 100
+
+
+def _is_private(interaction: discord.Interaction[Any]) -> bool:
+    """A click on an ephemeral message (or in a DM) is private; on a channel message it is not."""
+    message = interaction.message
+    return interaction.guild_id is None or bool(message and message.flags.ephemeral)
+
+
+class ChoiceButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"c:(?P<token>[\s\S]{1,98})"
+):
+    """One of the engine's choices."""
+
+    def __init__(self, token: str, label: str = "…", *, nav: bool = False) -> None:
+        style = discord.ButtonStyle.secondary if nav else discord.ButtonStyle.primary
+        super().__init__(discord.ui.Button(label=label, custom_id=f"c:{token}", style=style))
+        self.token = token
+        self.nav = nav
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ChoiceButton:
+        return cls(match["token"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        private = _is_private(interaction)
+        event = choice_event(interaction, self.token, private=private)
+        await respond.answer(interaction, event, mode=respond.Mode.UPDATE, ephemeral=private)
+
+
+class ShareButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"s:(?P<token>[\s\S]{1,98})"
+):
+    """Posts the FAQ answer shown ephemerally as a public message in the channel."""
+
+    def __init__(self, token: str, label: str = "…") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label, custom_id=f"s:{token}", style=discord.ButtonStyle.success, emoji="📣"
+            )
+        )
+        self.token = token
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ShareButton:
+        return cls(match["token"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        event = choice_event(interaction, self.token, private=False)
+        await respond.answer(interaction, event, mode=respond.Mode.NEW, ephemeral=False)
+
+
+class PrivateButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"p:(?P<payload>[\s\S]{1,98})"
+):
+    """Under a public answer: whoever clicks gets the personal follow-up, visible only to them."""
+
+    def __init__(self, payload: str, label: str = "…") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label, custom_id=f"p:{payload}", style=discord.ButtonStyle.secondary
+            )
+        )
+        self.payload = payload
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> PrivateButton:
+        return cls(match["payload"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if not _PAYLOAD.match(self.payload):
+            event = choice_event(interaction, self.custom_id, private=True)  # the engine: expired
+        else:
+            event = command_event(interaction, "start", self.payload, private=True)
+        await respond.answer(interaction, event, mode=respond.Mode.NEW, ephemeral=True)
+
+
+class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"t"):
+    """Opens a form to type an answer: the bot cannot read messages (no message content intent)."""
+
+    def __init__(self, label: str = "…") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label, custom_id="t", style=discord.ButtonStyle.success, emoji="✏️"
+            )
+        )
+        self.nav = False
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> AnswerButton:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        client = interaction.client
+        lang = await suggest.language_for(
+            client.engine, key_of(interaction), locale_of(interaction)
+        )  # type: ignore[attr-defined]
+        modal = AnswerModal(
+            title=lang.gettext("Your answer")[:45],
+            label=lang.gettext("Date (for example 15/03/2027)")[:45],
+        )
+        try:
+            await interaction.response.send_modal(modal)
+        except discord.HTTPException as exc:
+            respond.log_http_error(interaction, exc)
+
+
+class AnswerModal(discord.ui.Modal):
+    """The typed answer goes to the engine as text, and the step replaces the clicked message."""
+
+    def __init__(self, *, title: str, label: str) -> None:
+        super().__init__(title=title, timeout=900, custom_id="aps-answer")
+        self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
+            label=label, placeholder="15/03/2027", max_length=MODAL_TEXT_MAX
+        )
+        self.add_item(self.answer)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        event = text_event(interaction, self.answer.value, private=True)
+        await respond.answer(interaction, event, mode=respond.Mode.UPDATE, ephemeral=True)
+
+
+class StaleButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"(?!c:|s:|p:|t$)(?P<custom_id>[\s\S]{1,100})",
+):
+    """Any other custom_id: the engine does not recognise it and answers "this menu has expired"."""
+
+    def __init__(self, custom_id: str) -> None:
+        super().__init__(discord.ui.Button(label="…", custom_id=custom_id))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> StaleButton:
+        return cls(match["custom_id"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        event = choice_event(interaction, self.custom_id, private=_is_private(interaction))
+        await respond.answer(interaction, event, mode=respond.Mode.UPDATE, ephemeral=True)
+
+
+DYNAMIC_ITEMS = (ChoiceButton, ShareButton, PrivateButton, AnswerButton, StaleButton)

@@ -1,0 +1,95 @@
+"""`ApsClient`: a `discord.Client` with a `CommandTree`, minimal intents, and the engine.
+
+Intents: only ``guilds`` (not privileged), which keeps discord.py's guild cache consistent for
+interactions. No message content, members or presences: slash commands, buttons and the message
+context menu arrive as interactions, and a context menu carries its target message's text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord import commands, respond
+from bot.adapters.discord.buttons import DYNAMIC_ITEMS
+from bot.adapters.discord.endpoints import apply_endpoints
+from bot.adapters.discord.translator import CatalogTranslator
+from bot.config import Config, ConfigError
+from bot.engine import Engine
+from bot.render.discord_md import no_mentions
+
+log = logging.getLogger(__name__)
+
+DEFER_AFTER = 2.0  # seconds; Discord drops an interaction not acknowledged within 3
+
+
+class ApsTree(app_commands.CommandTree["ApsClient"]):
+    async def on_error(
+        self, interaction: discord.Interaction[ApsClient], error: app_commands.AppCommandError
+    ) -> None:
+        command = interaction.command.name if interaction.command else "?"
+        log.error("discord: command %s failed: %s", command, type(error).__name__)
+        await respond.send_error(interaction)
+
+
+class ApsClient(discord.Client):
+    """The Discord front end of one engine.
+
+    Args:
+        config: settings (the token is only read by `run_discord` and `sync_commands`).
+        engine: the shared engine.
+        defer_after: seconds to wait for the engine before deferring an interaction.
+        options: passed on to `discord.Client`.
+    """
+
+    def __init__(
+        self, config: Config, engine: Engine, *, defer_after: float = DEFER_AFTER, **options: Any
+    ) -> None:
+        options.setdefault("intents", discord.Intents(guilds=True))
+        options.setdefault("allowed_mentions", no_mentions())
+        super().__init__(**options)
+        self.config = config
+        self.engine = engine
+        self.defer_after = defer_after
+        self.tree = ApsTree(self)
+        commands.register(self.tree, engine)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(CatalogTranslator(self.engine.catalogs))
+
+    async def on_ready(self) -> None:
+        log.info("discord: connected as %s (id %s)", self.user, self.user.id if self.user else "?")
+
+
+def build_client(config: Config, engine: Engine, **overrides: Any) -> ApsClient:
+    """The client `run_discord` runs, endpoints applied; `overrides` go to `ApsClient` (tests)."""
+    apply_endpoints(config)
+    return ApsClient(config, engine, **overrides)
+
+
+async def run_discord(config: Config, engine: Engine) -> None:
+    """Connect with ``DISCORD_BOT_TOKEN`` and serve until cancelled, then close cleanly.
+
+    Commands are not synced here: run ``aps-bot discord-sync`` once after changing them.
+
+    Raises:
+        ConfigError: the token is missing or Discord rejected it.
+    """
+    if not config.discord_token:
+        raise ConfigError("DISCORD_BOT_TOKEN is not set")
+    client = build_client(config, engine)
+    try:
+        try:
+            await client.login(config.discord_token.reveal())
+        except discord.LoginFailure:
+            raise ConfigError("DISCORD_BOT_TOKEN was rejected by Discord") from None
+        await client.connect(reconnect=True)
+    finally:
+        with contextlib.suppress(Exception):
+            await asyncio.shield(client.close())

@@ -1,0 +1,250 @@
+"""Answering an interaction: the engine's Reply, rendered and sent within Discord's deadlines.
+
+Discord wants an acknowledgement within 3 seconds and accepts follow-ups for 15 minutes. The engine
+usually answers in milliseconds, so the reply itself is the acknowledgement; when it takes longer
+than `ApsClient.defer_after`, the interaction is deferred first and the reply follows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.adapters.discord import buttons
+from bot.adapters.discord.keys import key_of, locale_of
+from bot.engine import suggest
+from bot.engine.events import Event
+from bot.engine.reply import ActionKind, Reply, ReplyKind
+from bot.render import discord_md
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.client import ApsClient
+
+log = logging.getLogger(__name__)
+
+UNKNOWN_INTERACTION = 10062  # the 3 s (or 15 min) window has passed
+UNKNOWN_WEBHOOK = 10015  # the interaction token is no longer valid
+ALREADY_ACKNOWLEDGED = 40060
+MAX_BUTTONS = 25
+MAX_LABEL = 80
+
+
+class Mode(enum.Enum):
+    """Where the answer goes."""
+
+    NEW = "new"  # a new message (a slash command, a context menu, "share", "continue privately")
+    UPDATE = "update"  # replaces the message whose button was clicked (a walkthrough step)
+
+
+@dataclass
+class Outgoing:
+    """One Discord message: text or an embed, and the buttons under it."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+    view: discord.ui.View | None = None
+
+
+async def answer(
+    interaction: discord.Interaction[Any],
+    event: Event,
+    *,
+    mode: Mode = Mode.NEW,
+    ephemeral: bool = True,
+) -> None:
+    """Hand `event` to the engine and answer `interaction` with the reply."""
+    client: ApsClient = interaction.client  # type: ignore[assignment]
+    try:
+        reply = await _in_time(interaction, client.engine.handle(event), mode, ephemeral)
+    except discord.HTTPException as exc:
+        log_http_error(interaction, exc)
+        return
+    except Exception:
+        log.exception("discord: the engine failed on a %s event", event.kind.value)
+        await send_error(interaction)
+        return
+    try:
+        await deliver(interaction, reply, mode=mode, ephemeral=ephemeral)
+    except discord.HTTPException as exc:
+        log_http_error(interaction, exc)
+
+
+async def _in_time(
+    interaction: discord.Interaction[Any],
+    work: Awaitable[Reply],
+    mode: Mode,
+    ephemeral: bool,
+) -> Reply:
+    client: ApsClient = interaction.client  # type: ignore[assignment]
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=client.defer_after)
+    if not done:
+        try:
+            if mode is Mode.NEW:
+                await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+            else:
+                await interaction.response.defer()
+        except discord.HTTPException:
+            await asyncio.shield(task)  # the state change still completes; only the answer is lost
+            raise
+    return await task
+
+
+async def deliver(
+    interaction: discord.Interaction[Any], reply: Reply, *, mode: Mode, ephemeral: bool
+) -> None:
+    """Send `reply` as the answer to `interaction` (or after its deferral)."""
+    if reply.kind in (ReplyKind.EXPIRED, ReplyKind.NOT_YOURS, ReplyKind.THROTTLED) and reply.alert:
+        # a transient notice only to the clicker; the message they clicked stays as it was
+        await send(interaction, [Outgoing(discord_md.escape(reply.alert))], Mode.NEW, True)
+        return
+    outgoing = await compose(interaction, reply, ephemeral=ephemeral)
+    await send(interaction, outgoing, mode, ephemeral)
+
+
+async def send(
+    interaction: discord.Interaction[Any], outgoing: list[Outgoing], mode: Mode, ephemeral: bool
+) -> None:
+    first, rest = outgoing[0], outgoing[1:]
+    response = interaction.response
+    mentions = discord_md.no_mentions()
+    if response.is_done():
+        deferred_update = response.type is discord.InteractionResponseType.deferred_message_update
+        if mode is Mode.NEW and deferred_update:
+            rest = outgoing  # a new message after a deferred click (an alert): a follow-up
+        else:
+            await interaction.edit_original_response(
+                content=first.content,
+                embeds=[first.embed] if first.embed else [],
+                view=first.view,
+                allowed_mentions=mentions,
+            )
+    elif mode is Mode.UPDATE:
+        await response.edit_message(
+            content=first.content,
+            embeds=[first.embed] if first.embed else [],
+            view=first.view,
+            allowed_mentions=mentions,
+        )
+    else:
+        await response.send_message(
+            **_message_kwargs(first), ephemeral=ephemeral, allowed_mentions=mentions
+        )
+    for out in rest:
+        await interaction.followup.send(
+            **_message_kwargs(out), ephemeral=ephemeral, allowed_mentions=mentions
+        )
+
+
+def _message_kwargs(out: Outgoing) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    if out.content:
+        kwargs["content"] = out.content
+    if out.embed:
+        kwargs["embed"] = out.embed
+    if out.view:
+        kwargs["view"] = out.view
+    return kwargs
+
+
+async def compose(
+    interaction: discord.Interaction[Any], reply: Reply, *, ephemeral: bool
+) -> list[Outgoing]:
+    """The reply as Discord messages; the buttons go under the last one."""
+    client: ApsClient = interaction.client  # type: ignore[assignment]
+    engine = client.engine
+    lang = engine.catalogs.get(reply.lang)
+    view = discord.ui.View(timeout=None)
+    outgoing: list[Outgoing] = []
+    links: list[discord_md.SourceLink] = []
+    if reply.kind is ReplyKind.FAQ and reply.faq_id and len(reply.messages) == 1:
+        embedded = discord_md.faq_embed(reply.messages[0])
+        if embedded:
+            embed, links = embedded
+            outgoing.append(Outgoing(embed=embed))
+    if not outgoing:
+        outgoing = [Outgoing(content=c) for c in discord_md.render_messages(reply.messages)]
+
+    items: list[discord.ui.Item[Any]] = []
+    if reply.kind is ReplyKind.WALKTHROUGH and await suggest.expects_text(
+        engine, key_of(interaction)
+    ):
+        items.append(buttons.AnswerButton(_label(lang.gettext("Type your answer"))))
+    items += [
+        buttons.ChoiceButton(c.token, _label(c.label), nav=c.kind.value == "nav")
+        for c in reply.choices
+    ]
+    for action in reply.actions:
+        if action.kind is ActionKind.CONTINUE_PRIVATE and action.payload:
+            items.append(buttons.PrivateButton(action.payload, _label(action.label)))
+    if reply.faq_id and ephemeral and interaction.guild_id:
+        token = await suggest.share_token(engine, key_of(interaction), reply.faq_id)
+        if token:
+            items.append(buttons.ShareButton(token, _label(lang.gettext("Share in channel"))))
+    items += [
+        discord.ui.Button(label=link.label, url=link.url, style=discord.ButtonStyle.link)
+        for link in links
+    ]
+    _lay_out(view, items[:MAX_BUTTONS])
+    outgoing[-1].view = view if view.children else None
+    return outgoing
+
+
+def _label(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def _lay_out(view: discord.ui.View, items: list[discord.ui.Item[Any]]) -> None:
+    """Options first, navigation on its own last row, at most five buttons per row."""
+    options = [i for i in items if not getattr(i, "nav", False)]
+    nav = [i for i in items if getattr(i, "nav", False)]
+    rows = [options[i : i + 5] for i in range(0, len(options), 5)][: 5 - bool(nav)]
+    if nav:
+        rows.append(nav[:5])
+    for row, row_items in enumerate(rows):
+        for item in row_items:
+            item.row = row
+            view.add_item(item)
+
+
+async def send_error(interaction: discord.Interaction[Any]) -> None:
+    """Tell the user something failed on our side, in their language, without details."""
+    client: ApsClient = interaction.client  # type: ignore[assignment]
+    catalogs = client.engine.catalogs
+    lang = catalogs.get(catalogs.supported(locale_of(interaction)))
+    text = lang.gettext("Sorry, something went wrong on my side. Please try again in a moment.")
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(
+                text, ephemeral=True, allowed_mentions=discord_md.no_mentions()
+            )
+        else:
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=discord_md.no_mentions()
+            )
+    except discord.HTTPException as exc:
+        log_http_error(interaction, exc)
+
+
+def log_http_error(interaction: discord.Interaction[Any], exc: discord.HTTPException) -> None:
+    """Log a failed answer by interaction id and error code only: never the contents."""
+    if exc.code in (UNKNOWN_INTERACTION, UNKNOWN_WEBHOOK):
+        log.warning(
+            "discord: interaction %s expired before it was answered (code %s)",
+            interaction.id,
+            exc.code,
+        )
+    else:
+        log.warning(
+            "discord: answering interaction %s failed: HTTP %s, code %s",
+            interaction.id,
+            exc.status,
+            exc.code,
+        )

@@ -1,0 +1,70 @@
+"""Read-only helpers adapters need around `Engine.handle`: autocomplete, share tokens, languages.
+
+They never change state, so they run outside the per-conversation lock (autocomplete has to answer
+within Discord's 3 seconds while a walkthrough step may be in progress).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.engine.engine import Engine
+from bot.engine.events import ConversationKey
+from bot.engine.normalise import fold
+from bot.i18n import Lang
+from bot.knowledge.model import faq_context
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An FAQ entry offered while the user types: its id and its title in the user's language."""
+
+    entry_id: str
+    title: str
+
+
+async def language_for(engine: Engine, key: ConversationKey, locale: str | None) -> Lang:
+    """The language the engine would answer `key` in: the /lang choice, else `locale`, else default."""
+    explicit = await engine.store.get_lang(key.platform, key.user)
+    catalogs = engine.catalogs
+    return catalogs.get(explicit or catalogs.supported(locale) or catalogs.default)
+
+
+def faq_suggestions(engine: Engine, text: str, lang: Lang, limit: int = 25) -> list[Suggestion]:
+    """FAQ entries matching what the user has typed so far, best first, titles in `lang`.
+
+    Ranked by the FAQ index; entries whose translated title contains the typed text come next, so
+    a half-typed word still finds its entry. With nothing typed, every entry in knowledge order.
+    """
+    faq = engine.knowledge.faq
+    titles = {e.id: lang.pgettext(faq_context(e.id, "title"), e.title) for e in faq.entries}
+    typed = fold(text).strip()
+    if not typed:
+        ids = [e.id for e in faq.entries]
+    else:
+        ids = [m.entry_id for m in faq.index.search(text, limit=limit).matches]
+        ids += [i for i, t in titles.items() if typed in fold(t) and i not in ids]
+    return [Suggestion(i, titles[i]) for i in ids[:limit]]
+
+
+async def share_token(engine: Engine, key: ConversationKey, entry_id: str) -> str | None:
+    """A choice token that answers FAQ entry `entry_id` for `key`'s user (None if it is unknown).
+
+    Sent back as a CHOICE event with ``private=False``, it gives the public form of the answer.
+    """
+    kb = engine.knowledge
+    entry = kb.faq.by_id.get(entry_id)
+    if entry is None:
+        return None
+    codec = await engine._get_codec()
+    owner = codec.owner(key.platform, key.user)
+    return codec.encode("f", (kb.version, "a", str(entry.index)), owner)
+
+
+async def expects_text(engine: Engine, key: ConversationKey) -> bool:
+    """Whether `key`'s walkthrough is waiting for typed text (a date) rather than a button."""
+    conv = await engine.store.load(key)
+    if conv is None or not conv.node or conv.flow_version != engine.knowledge.flow.version:
+        return False
+    node = engine.knowledge.flow.nodes.get(conv.node)
+    return node is not None and node.kind == "input"

@@ -1,0 +1,156 @@
+"""Discord rendering: the neutral markup as Discord Markdown, split to fit, or as an embed.
+
+Every `Text` node is escaped here (Markdown and mentions), so nothing a user or a translator typed
+is ever read as formatting or pings anyone; senders also pass ``AllowedMentions.none()``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import discord
+from discord.utils import escape_markdown, escape_mentions
+
+from bot.engine.markup import Bold, BulletList, Inline, Link, Message, Paragraph, Text, plain_text
+
+MAX_CONTENT = 2000
+MAX_EMBED_TITLE = 256
+MAX_EMBED_DESCRIPTION = 4096
+MAX_EMBED_FOOTER = 2048
+MAX_EMBED_TOTAL = 6000
+EMBED_COLOUR = discord.Colour(0x2B6CB0)
+
+_ZWSP = "\u200b"
+_HEADING = re.compile(r"^\*\*[^\n]+\*\*$")
+_MENTION = re.compile(r"<(?=[@#:]|/|a:|t:)")  # <@user>, <@&role>, <#channel>, </cmd:id>, <:emoji:>
+
+
+def no_mentions() -> discord.AllowedMentions:
+    """What every send passes: nobody is ever pinged by the bot's messages."""
+    return discord.AllowedMentions.none()
+
+
+def escape(text: str) -> str:
+    """`text` as literal Discord Markdown: no formatting, no mention, no masked link."""
+    text = escape_markdown(text, as_needed=False, ignore_links=True)
+    text = escape_mentions(text)
+    return _MENTION.sub("<" + _ZWSP, text)
+
+
+def _url(url: str) -> str:
+    # inside <…> a URL ends at ">" or whitespace; such characters are percent-encoded
+    return re.sub(r"[\s<>]", lambda m: f"%{ord(m.group(0)):02X}", url)
+
+
+def render_inlines(inlines: tuple[Inline, ...]) -> str:
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            out.append(escape(node.text))
+        elif isinstance(node, Bold):
+            inner = render_inlines(node.children)
+            out.append(f"**{inner}**" if inner.strip() else inner)
+        elif isinstance(node, Link):
+            label = render_inlines(node.children).replace("]", "\\]")
+            # <url> keeps Discord from unfurling a preview under every answer
+            out.append(f"[{label}](<{_url(node.url)}>)" if label else f"<{_url(node.url)}>")
+    return "".join(out)
+
+
+def render_block(block: Paragraph | BulletList) -> str:
+    if isinstance(block, Paragraph):
+        return render_inlines(block.children)
+    return "\n".join("- " + render_inlines(item) for item in block.items)
+
+
+def render_message(message: Message) -> str:
+    """One message as Discord Markdown (may exceed 2000 characters: see `split`)."""
+    return "\n\n".join(render_block(b) for b in message)
+
+
+def split(text: str, limit: int = MAX_CONTENT) -> list[str]:
+    """`text` in pieces of at most `limit` characters, cut at paragraphs, then lines, then words.
+
+    A paragraph that is only a bold heading stays with the paragraph after it.
+    """
+    units: list[str] = []
+    for para in text.split("\n\n"):
+        if units and _HEADING.match(units[-1]) and len(units[-1]) + 2 + len(para) <= limit:
+            units[-1] += "\n\n" + para
+        else:
+            units.append(para)
+    pieces: list[str] = []
+    for unit in units:
+        for chunk in _cut(unit, limit, ("\n\n", "\n", " ")):
+            if pieces and len(pieces[-1]) + 2 + len(chunk) <= limit:
+                pieces[-1] += "\n\n" + chunk
+            else:
+                pieces.append(chunk)
+    return [p for p in pieces if p.strip()] or [""]
+
+
+def _cut(text: str, limit: int, separators: tuple[str, ...]) -> list[str]:
+    if len(text) <= limit:
+        return [text]
+    if not separators:
+        cut = limit - 1 if text[limit - 1] == "\\" else limit  # never split an escape in two
+        return [text[:cut], *_cut(text[cut:], limit, ())]
+    sep, rest = separators[0], separators[1:]
+    out: list[str] = []
+    for part in text.split(sep):
+        for chunk in _cut(part, limit, rest):
+            if out and len(out[-1]) + len(sep) + len(chunk) <= limit:
+                out[-1] += sep + chunk
+            else:
+                out.append(chunk)
+    return out
+
+
+def render_messages(messages: list[Message], limit: int = MAX_CONTENT) -> list[str]:
+    """The messages as Discord Markdown, as few Discord messages as fit (each ≤ `limit`)."""
+    return split("\n\n".join(render_message(m) for m in messages), limit)
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    label: str
+    url: str
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def faq_embed(message: Message) -> tuple[discord.Embed, list[SourceLink]] | None:
+    """An FAQ answer as an embed: the bold heading as title, the sources in the footer.
+
+    Footers cannot hold links, so the sources' links are returned for link buttons. None when the
+    message does not have that shape or would not fit an embed (the caller then sends text).
+    """
+    if len(message) < 2:
+        return None
+    head, *body, last = message
+    if not (
+        isinstance(head, Paragraph)
+        and len(head.children) == 1
+        and isinstance(head.children[0], Bold)
+    ):
+        return None
+    if not (isinstance(last, Paragraph) and any(isinstance(n, Link) for n in last.children)):
+        return None
+    title = _truncate(plain_text((head,)), MAX_EMBED_TITLE)
+    description = render_message(tuple(body))
+    footer = _truncate(plain_text((last,)), MAX_EMBED_FOOTER)
+    if len(description) > MAX_EMBED_DESCRIPTION:
+        return None
+    if len(title) + len(description) + len(footer) > MAX_EMBED_TOTAL:
+        footer = _truncate(footer, MAX_EMBED_TOTAL - len(title) - len(description))
+    embed = discord.Embed(title=title, description=description, colour=EMBED_COLOUR)
+    embed.set_footer(text=footer)
+    links = [
+        SourceLink(_truncate(plain_text((Paragraph(n.children),)), 80), n.url)
+        for n in last.children
+        if isinstance(n, Link) and n.url.lower().startswith(("http://", "https://"))
+    ]
+    return embed, links

@@ -1,0 +1,184 @@
+"""Raw interaction payloads through the real CommandTree and discord.py's response machinery."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from types import SimpleNamespace
+from typing import Any
+
+import discord
+import pytest
+from dc_harness import ALICE, BOB, Harness, Sent, message_payload, slash_payload, user
+
+from bot.adapters.discord import build_client
+from bot.config import Config
+from bot.engine import Engine
+
+NO_MENTIONS = {"parse": []}
+
+
+def options(sent: Sent) -> list[dict[str, Any]]:
+    return [b for b in sent.buttons if b.get("style") == discord.ButtonStyle.primary.value]
+
+
+async def test_aps_is_ephemeral_with_buttons_in_english(harness: Harness) -> None:
+    sent = await harness.slash("aps")
+    assert sent.ephemeral
+    assert "Cancel" in sent.labels
+    assert all(b["custom_id"].startswith("c:") and len(b["custom_id"]) <= 100 for b in sent.buttons)
+    assert sent.allowed_mentions == NO_MENTIONS
+    assert len(sent.content) <= 2000
+
+
+async def test_walkthrough_to_an_outcome_in_french_with_a_typed_date(harness: Harness) -> None:
+    step = await harness.slash("aps", locale="fr")
+    assert "Annuler" in step.labels
+    for label in (
+        "Autre nationalité",
+        "Oui",
+        "Master",
+        "En France, et mon titre est encore valide",
+    ):
+        step = await harness.click(step, label, locale="fr")
+        assert step.ephemeral
+    assert "Saisir ma réponse" in step.labels  # the date is typed in a modal: no message intent
+    await harness.click(step, "Saisir ma réponse", locale="fr")
+    assert harness.transcript.modal is not None
+    first = len(harness.transcript.messages) - 1
+    last = await harness.submit_modal(step, "15/03/2027", locale="fr")
+    assert harness.transcript.messages[first] is step and step.edits == 5  # replaced in place
+    outcome = harness.transcript.messages[first:]  # a long outcome continues in follow-ups
+    assert all(m.ephemeral and len(m.content) <= 2000 for m in outcome)
+    text = "\n".join(m.text for m in outcome)
+    assert "carte RECE" in text and "108 jours" in text
+    assert not options(last) and "Annuler" in last.labels
+
+
+async def test_a_click_by_another_user_is_refused_ephemerally(harness: Harness) -> None:
+    step = await harness.slash("aps")
+    before = (step.content, step.edits)
+    notice = await harness.click(step, options(step)[0]["label"], uid=BOB)
+    assert notice is not step and notice.ephemeral
+    assert "someone else" in notice.content
+    assert (step.content, step.edits) == before
+
+
+@pytest.mark.parametrize(
+    "custom_id", ["c:w.1.2.3.0.abc.owner.forgedmac", "zzz-old-button", "p:../x"]
+)
+async def test_forged_or_stale_custom_ids_get_menu_expired(
+    harness: Harness, custom_id: str
+) -> None:
+    step = await harness.slash("aps", locale="fr")
+    notice = await harness.press(step, custom_id, locale="fr")
+    assert notice is not step and notice.ephemeral
+    assert "expiré" in notice.content
+    assert step.edits == 0
+
+
+async def test_buttons_survive_a_restart(engine: Engine, harness: Harness) -> None:
+    step = await harness.slash("aps")
+    await harness.close()
+    restarted = await Harness(build_client(Config(), engine)).start()  # same store, new process
+    try:
+        after = await restarted.click(step, options(step)[0]["label"])
+        assert after is step and step.edits == 1
+    finally:
+        await restarted.close()
+
+
+async def test_faq_answer_is_an_embed_with_sources_and_share(harness: Harness) -> None:
+    sent = await harness.slash("faq", {"question": "how much does it cost?"})
+    assert sent.ephemeral and sent.embeds
+    embed = sent.embeds[0]
+    assert embed["footer"]["text"].startswith("Sources:")
+    assert len(embed["description"]) <= 4096
+    assert any(b.get("url", "").startswith("http") for b in sent.buttons)  # the sources' links
+    shared = await harness.click(sent, "Share in channel")
+    assert shared is not sent and not shared.ephemeral
+    assert shared.embeds and shared.embeds[0]["title"] == embed["title"]
+    assert shared.allowed_mentions == NO_MENTIONS
+    assert "Share in channel" not in shared.labels
+
+
+async def test_faq_in_french_follows_the_discord_locale(harness: Harness) -> None:
+    sent = await harness.slash("faq", {"question": "combien ça coûte"}, locale="fr")
+    assert sent.embeds[0]["footer"]["text"].startswith("Sources")
+    assert "Partager dans le salon" in sent.labels
+
+
+async def test_autocomplete_lists_faq_titles_in_the_users_language(harness: Harness) -> None:
+    every = await harness.autocomplete("faq", "question", "")
+    assert 0 < len(every) <= 25
+    assert all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in every)
+    fr = await harness.autocomplete("faq", "question", "prix", locale="fr")
+    en = await harness.autocomplete("faq", "question", "cost", locale="en-GB")
+    assert fr and en and fr[0]["value"] == en[0]["value"]
+    assert fr[0]["name"] != en[0]["name"]
+    picked = await harness.slash("faq", {"question": en[0]["value"]})
+    assert picked.embeds and picked.embeds[0]["title"] == en[0]["name"]
+
+
+async def test_lang_choice_overrides_the_discord_locale(harness: Harness) -> None:
+    done = await harness.slash("lang", {"language": "fr"}, locale="en-US")
+    assert "français" in done.content.lower()
+    help_ = await harness.slash("help", locale="en-US")
+    assert help_.ephemeral and "Ce que je sais faire" in help_.content
+
+
+@pytest.mark.parametrize("command", ["privacy", "mydata", "forget", "help"])
+async def test_info_commands_are_ephemeral(harness: Harness, command: str) -> None:
+    sent = await harness.slash(command)
+    assert sent.ephemeral and sent.content
+
+
+async def test_context_menu_answers_publicly_in_the_questions_language(harness: Harness) -> None:
+    question = message_payload(4242, "@everyone combien coûte la carte RECE ?", author=user(BOB))
+    sent = await harness.context_menu("Ask aps-bot", question, uid=ALICE, locale="en-US")
+    assert not sent.ephemeral
+    assert sent.embeds and "Sources" in sent.embeds[0]["footer"]["text"]
+    assert sent.allowed_mentions == NO_MENTIONS
+    assert "@everyone" not in sent.text
+
+
+async def test_context_menu_on_a_message_without_text(harness: Harness) -> None:
+    sent = await harness.context_menu("Ask aps-bot", message_payload(4243, "", author=user(BOB)))
+    assert sent.ephemeral and "no text" in sent.content
+
+
+async def test_slow_engine_is_deferred_then_answered(engine: Engine, monkeypatch) -> None:
+    handle = engine.handle
+
+    async def slow(event):
+        await asyncio.sleep(0.2)
+        return await handle(event)
+
+    monkeypatch.setattr(engine, "handle", slow)
+    h = await Harness(build_client(Config(), engine, defer_after=0.05)).start()
+    try:
+        sent = await h.slash("aps")
+        assert h.transcript.callbacks[-1]["type"] == 5  # deferred ("thinking…"), ephemeral
+        assert sent.ephemeral and sent.edits == 1 and "Cancel" in sent.labels  # @original
+        step = await h.click(sent, options(sent)[0]["label"])
+        assert h.transcript.callbacks[-1]["type"] == 6 and step is sent
+    finally:
+        await h.close()
+
+
+async def test_expired_interaction_is_logged_without_contents(harness: Harness, caplog) -> None:
+    record = harness.transcript.record
+
+    def expired(method: str, path: str, payload: Any) -> Any:
+        if path.endswith("/callback"):
+            response = SimpleNamespace(status=404, reason="Not Found")
+            raise discord.NotFound(response, {"code": 10062, "message": "Unknown interaction"})
+        return record(method, path, payload)
+
+    harness.transcript.record = expired  # type: ignore[method-assign]
+    secret_question = "my passport number is 12AB34567, how much does it cost"
+    with caplog.at_level(logging.WARNING):
+        payload = slash_payload("faq", {"question": secret_question})
+        await harness.dispatch(payload, acknowledged=False)
+    assert "expired" in caplog.text and "10062" in caplog.text
+    assert "12AB34567" not in caplog.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,10 @@ def _secret(env: Mapping[str, str], name: str) -> Secret | None:
 class Config:
     telegram_token: Secret | None = None
     telegram_api_base_url: str = ""
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: Secret | None = None
+    telegram_webhook_port: int = 8443
+    telegram_webhook_listen: str = "0.0.0.0"
     discord_token: Secret | None = None
     discord_api_base_url: str = ""
     discord_gateway_url: str = ""
@@ -71,9 +76,24 @@ class Config:
         lang = env.get("APS_BOT_DEFAULT_LANG", "en").strip().lower() or "en"
         admins = frozenset(a.strip() for a in env.get("APS_BOT_ADMINS", "").split(",") if a.strip())
         knowledge = env.get("APS_BOT_KNOWLEDGE", "").strip()
+        webhook_url = env.get("TELEGRAM_WEBHOOK_URL", "").strip()
+        webhook_secret = _secret(env, "TELEGRAM_WEBHOOK_SECRET")
+        if webhook_url and not webhook_url.startswith("https://"):
+            raise ConfigError("TELEGRAM_WEBHOOK_URL must be an https:// URL")
+        if webhook_url and not webhook_secret:
+            raise ConfigError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET")
+        if webhook_secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", webhook_secret.reveal()):
+            raise ConfigError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters among A-Z a-z 0-9 _ -")
+        webhook_port = env.get("TELEGRAM_WEBHOOK_PORT", "8443").strip() or "8443"
+        if not webhook_port.isdigit() or not 0 < int(webhook_port) < 65536:
+            raise ConfigError("TELEGRAM_WEBHOOK_PORT must be a port number (1-65535)")
         return cls(
             telegram_token=_secret(env, "TELEGRAM_BOT_TOKEN"),
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip(),
+            telegram_webhook_url=webhook_url,
+            telegram_webhook_secret=webhook_secret,
+            telegram_webhook_port=int(webhook_port),
+            telegram_webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
             discord_token=_secret(env, "DISCORD_BOT_TOKEN"),
             discord_api_base_url=env.get("DISCORD_API_BASE_URL", "").strip(),
             discord_gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip(),

@@ -1,0 +1,109 @@
+"""`build_application`: the python-telegram-bot Application aps-bot runs (and tests drive)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.adapters.telegram.context import attach_engine
+from bot.adapters.telegram.errors import on_error
+from bot.adapters.telegram.handlers import on_callback, on_command, on_text
+from bot.adapters.telegram.inline_mode import on_inline_query
+from bot.adapters.telegram.links import api_urls
+from bot.adapters.telegram.startup import on_startup
+from bot.config import ConfigError
+from bot.engine.engine import ADMIN_COMMANDS, COMMANDS
+
+if TYPE_CHECKING:
+    from telegram.ext import BaseRateLimiter
+    from telegram.request import BaseRequest
+
+    from bot.config import Config
+    from bot.engine import Engine
+
+# Only what the bot handles: Telegram then never sends edits, channel posts or member updates.
+ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
+RATE_LIMIT_RETRIES = 3  # RetryAfter (HTTP 429): wait as told, then try again, this many times
+CONNECTION_POOL = 64  # concurrent updates share it
+
+
+def build_application(
+    config: Config,
+    engine: Engine,
+    *,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+) -> Application:
+    """A ready (not yet initialised) Application with every handler registered.
+
+    Args:
+        config: needs `telegram_token`; `telegram_api_base_url` selects another Bot API server.
+        engine: the shared engine.
+        base_url, base_file_url: override the server derived from the configuration.
+        request, get_updates_request: custom HTTP layers (tests, benchmarks).
+        rate_limiter: replaces the default `AIORateLimiter` (Telegram's limits, retries on 429).
+
+    Raises:
+        ConfigError: no Telegram token is configured.
+    """
+    if not config.telegram_token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
+    builder = ApplicationBuilder().token(config.telegram_token.reveal())
+    configured = api_urls(config.telegram_api_base_url)
+    if base_url or configured:
+        builder.base_url(base_url or configured[0])  # type: ignore[index]
+        builder.base_file_url(base_file_url or (configured[1] if configured else base_url))
+    if request is not None:
+        builder.request(request)
+    else:
+        builder.connection_pool_size(CONNECTION_POOL).pool_timeout(10.0)
+    if get_updates_request is not None:
+        builder.get_updates_request(get_updates_request)
+    builder.rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+    builder.defaults(
+        Defaults(
+            parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+        )
+    )
+    builder.concurrent_updates(True)  # the engine serialises each conversation itself
+    builder.post_init(on_startup)
+    application = builder.build()
+    attach_engine(application, engine)
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    """Commands, private text, group mentions and replies, buttons, inline queries, errors.
+
+    Only new messages: edited ones, stickers, photos, channel posts and member updates match no
+    handler and are dropped.
+    """
+    new_message = filters.UpdateType.MESSAGE
+    application.add_handler(
+        CommandHandler([*COMMANDS, *ADMIN_COMMANDS], on_command, filters=new_message)
+    )
+    # an unknown /command in a private chat still gets an answer ("I don't know /foo")
+    application.add_handler(
+        MessageHandler(new_message & filters.COMMAND & filters.ChatType.PRIVATE, on_command)
+    )
+    application.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND, on_text))
+    application.add_handler(CallbackQueryHandler(on_callback))
+    application.add_handler(InlineQueryHandler(on_inline_query))
+    application.add_error_handler(on_error)

@@ -1,0 +1,111 @@
+"""Sending a Reply: HTML chunks under 4096 characters, the keyboard on the last one, edits in place.
+
+Flood limits (429 RetryAfter) are the rate limiter's job (`AIORateLimiter` retries them). Here,
+timeouts and network errors are retried a few times with a short back-off; if they persist the
+error reaches the error handler. The engine has already saved the user's state by then, so
+nothing is lost: the next /aps picks up where the user was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from telegram import ReplyParameters
+from telegram.error import BadRequest, NetworkError
+
+from bot.adapters.telegram.keyboards import keyboard
+from bot.render.telegram_html import render_chunks
+
+if TYPE_CHECKING:
+    from telegram import Bot
+
+    from bot.engine import Reply
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+RETRY_DELAYS = (0.5, 1.5)  # seconds before the 2nd and 3rd attempt
+
+
+async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
+    """`call()`, retried on timeouts and network errors (not on BadRequest: retrying won't help).
+
+    A timed-out send may have been delivered; a rare duplicate beats a silently lost answer.
+    """
+    for delay in RETRY_DELAYS:
+        try:
+            return await call()
+        except BadRequest:
+            raise
+        except NetworkError as exc:  # includes TimedOut
+            log.warning("%s failed (%s); retrying in %.1f s", what, type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+    return await call()
+
+
+def reply_chunks(reply: Reply) -> list[str]:
+    """Every message of the reply as HTML chunks, in order."""
+    return [chunk for message in reply.messages for chunk in render_chunks(message)]
+
+
+async def deliver(
+    bot: Bot,
+    reply: Reply,
+    *,
+    chat_id: int,
+    thread_id: int | None = None,
+    reply_to: int | None = None,
+    edit_message_id: int | None = None,
+) -> None:
+    """Send `reply` to the chat (topic), or edit `edit_message_id` with its first chunk.
+
+    Args:
+        reply_to: the user's message to answer (in groups), on the first new message only.
+        edit_message_id: the message whose button was clicked, for a walkthrough step.
+    """
+    chunks = reply_chunks(reply)
+    if not chunks:
+        return
+    markup = keyboard(reply, bot.username)
+    start = 0
+    if edit_message_id is not None:
+        single = len(chunks) == 1
+        if await _edit(bot, chat_id, edit_message_id, chunks[0], markup if single else None):
+            start, reply_to = 1, None
+    for i in range(start, len(chunks)):
+        last = i == len(chunks) - 1
+        params = (
+            ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to is not None and i == start
+            else None
+        )
+        await with_retries(
+            lambda text=chunks[i], params=params, last=last: bot.send_message(
+                chat_id=chat_id,
+                text=text,
+                message_thread_id=thread_id,
+                reply_parameters=params,
+                reply_markup=markup if last else None,
+            ),
+            "sendMessage",
+        )
+
+
+async def _edit(bot: Bot, chat_id: int, message_id: int, text: str, markup) -> bool:
+    """Edit a message in place; False if it can no longer be edited (send a new one instead)."""
+    try:
+        await with_retries(
+            lambda: bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+            ),
+            "editMessageText",
+        )
+    except BadRequest as exc:
+        if "not modified" in exc.message.lower():  # a double click: the step is already shown
+            return True
+        log.info("editMessageText refused (%s); sending a new message", exc.message[:80])
+        return False
+    return True

@@ -10,6 +10,10 @@ Scoring, for a query of normalised tokens q and an entry e:
 - closeness: the best idf-weighted cosine between q and one of e's example questions;
 - score = 0.6 × coverage + 0.4 × closeness, in [0, 1].
 
+Coverage is accumulated from the posting lists of the query's rarer words only (common words
+are scored by look-up on the candidates they find), and closeness is computed for the leading
+candidates only, so a query costs about the same on 100 entries as on 10,000.
+
 A query token absent from the vocabulary is corrected to the nearest vocabulary token within one
 edit (two for long words) through a deletion index (the SymSpell idea), so the cost of a typo does
 not grow with the size of the knowledge base.
@@ -23,6 +27,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import OSA
+
 from bot.engine.normalise import fold, language_votes, tokens
 
 ANSWER_THRESHOLD = 0.5
@@ -30,6 +36,11 @@ SUGGEST_THRESHOLD = 0.25
 AMBIGUITY_MARGIN = 0.03  # two entries this close: ask "did you mean" rather than guess
 _CORRECTION_PENALTY = 0.8
 _SECONDARY_FIELD = 0.85  # a word found only in example questions weighs a little less
+_CANDIDATES = 16  # entries whose example questions are compared with the query
+_RARE_MIN = 64  # posting lists up to this long are always walked …
+_RARE_SHARE = 0.02  # … and up to this share of the entries in a large knowledge base
+_CORRECTION_CACHE = 50_000  # corrected words remembered (bounded: queries are user input)
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -111,14 +122,14 @@ class FaqIndex:
             for t, w in vocab.items():
                 self._postings[t].append((e, w))
 
-        self._example_entry: list[int] = []
-        self._example_norm: list[float] = []
-        self._example_postings: dict[str, list[int]] = defaultdict(list)
-        for x, (e, toks) in enumerate(examples):
-            self._example_entry.append(e)
-            self._example_norm.append(math.sqrt(sum(self._idf[t] ** 2 for t in toks)))
-            for t in toks:
-                self._example_postings[t].append(x)
+        self._vocab = entry_vocab
+        self._examples: list[list[tuple[frozenset[str], float]]] = [[] for _ in entry_vocab]
+        for e, toks in examples:
+            norm = math.sqrt(sum(self._idf[t] ** 2 for t in toks))
+            self._examples[e].append((toks, norm))
+        # a posting list longer than this is not walked: its word is scored by look-up instead
+        self._rare_cap = max(_RARE_MIN, int(n * _RARE_SHARE))
+        self._corrections: dict[str, str | None] = {}
 
         self._deletes: dict[str, list[str]] = defaultdict(list)
         for t in self._idf:
@@ -158,30 +169,47 @@ class FaqIndex:
                 weighted.append((fixed, _CORRECTION_PENALTY))
                 total += self._idf[fixed]
 
-        coverage: dict[int, float] = defaultdict(float)
-        dots: dict[int, float] = defaultdict(float)
-        q_norm_sq = unknown_sq
+        if not weighted:
+            return SearchResult(" ".join(query), ())
+
+        # Phase 1, coverage: walk the posting lists of the rarer words (cheap, and what tells
+        # entries apart) to find candidates; score the common words on those candidates by
+        # look-up. The cost follows the rare words' lists, not the size of the knowledge base.
+        weighted.sort(key=lambda tw: len(self._postings[tw[0]]))
+        coverage: dict[int, float] = {}
+        common: list[tuple[str, float]] = []
         for t, factor in weighted:
+            postings = self._postings[t]
+            if len(postings) > self._rare_cap and coverage:
+                common.append((t, factor))
+                continue
             idf = self._idf[t]
-            q_norm_sq += idf * idf
-            for e, w in self._postings[t]:
-                coverage[e] += idf * w * factor
-            for x in self._example_postings.get(t, ()):
-                dots[x] += idf * idf * factor
+            for e, w in postings:
+                coverage[e] = coverage.get(e, 0.0) + idf * w * factor
+        for e in coverage:
+            vocab = self._vocab[e]
+            for t, factor in common:
+                w = vocab.get(t)
+                if w:
+                    coverage[e] += self._idf[t] * w * factor
 
-        closeness: dict[int, float] = defaultdict(float)
-        if q_norm_sq and weighted:
-            q_norm = math.sqrt(q_norm_sq)
-            for x, dot in dots.items():
-                cos = dot / (q_norm * self._example_norm[x])
-                e = self._example_entry[x]
-                if cos > closeness[e]:
-                    closeness[e] = cos
-
-        scores = (
-            (0.6 * cov / total + 0.4 * closeness.get(e, 0.0), e) for e, cov in coverage.items()
-        )
-        best = heapq.nlargest(limit, scores)
+        # Phase 2, closeness: the best idf-weighted cosine with one of the entry's example
+        # questions, for the leading candidates only.
+        q_weight = {t: self._idf[t] ** 2 * f for t, f in weighted}
+        q_words = q_weight.keys()
+        q_norm = math.sqrt(unknown_sq + sum(self._idf[t] ** 2 for t in q_words))
+        leaders = heapq.nlargest(_CANDIDATES, coverage.items(), key=lambda item: item[1])
+        scored = []
+        for e, cov in leaders:
+            closeness = 0.0
+            for toks, norm in self._examples[e]:
+                shared = toks & q_words  # a set operation in C; usually 0 to 3 words
+                if shared:
+                    cos = sum(q_weight[t] for t in shared) / (q_norm * norm)
+                    if cos > closeness:
+                        closeness = cos
+            scored.append((0.6 * cov / total + 0.4 * closeness, e))
+        best = heapq.nlargest(limit, scored)
         matches = tuple(
             Match(self.entry_ids[e], round(min(s, 1.0), 4))
             for s, e in best
@@ -203,18 +231,30 @@ class FaqIndex:
         return ranked[0][0]
 
     def _correct(self, token: str) -> str | None:
+        """The vocabulary word nearest to `token` (fewest edits, then most common), if close."""
         if len(token) < 4 or token.isdigit():
             return None
+        found = self._corrections.get(token, _MISSING)
+        if found is not _MISSING:
+            return found
+        limit = _max_edits(token)
+        seen: set[str] = set()
         best: tuple[int, int, str] | None = None
-        for d in _deletions(token, _max_edits(token)) | {token}:
+        for d in _deletions(token, limit) | {token}:
             for candidate in self._deletes.get(d, ()):
-                dist = _distance(token, candidate)
-                if dist > _max_edits(token):
+                if candidate in seen or abs(len(candidate) - len(token)) > limit:
+                    continue
+                seen.add(candidate)
+                dist = OSA.distance(token, candidate, score_cutoff=limit)
+                if dist > limit:
                     continue
                 rank = (dist, -len(self._postings[candidate]), candidate)
                 if best is None or rank < best:
                     best = rank
-        return best[2] if best else None
+        found = best[2] if best else None
+        if len(self._corrections) < _CORRECTION_CACHE:
+            self._corrections[token] = found  # typos recur: "prefecure", "recepise"…
+        return found
 
 
 def _max_edits(token: str) -> int:
@@ -228,20 +268,3 @@ def _deletions(word: str, depth: int) -> set[str]:
         frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
         out |= frontier
     return out
-
-
-def _distance(a: str, b: str) -> int:
-    """Damerau-Levenshtein (optimal string alignment) distance."""
-    if a == b:
-        return 0
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]

@@ -6,6 +6,7 @@
     aps-bot check           validate the knowledge and the catalogs (file:line per problem)
     aps-bot graph           the walkthrough as a Mermaid diagram
     aps-bot discord-sync    register the Discord slash commands (--guild ID: one server, at once)
+    aps-bot report          aggregated usage counts for moderators (--csv for a spreadsheet)
 
 A user error prints one clear line (or one line per knowledge problem) and exits non-zero.
 """
@@ -17,6 +18,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -117,6 +119,16 @@ def _parser() -> argparse.ArgumentParser:
         "--guild registers them in one server at once (for testing).",
     )
     p.add_argument("--guild", type=int, metavar="ID", help="register in this server only")
+
+    p = sub.add_parser(
+        "report",
+        help="aggregated usage counts for moderators",
+        description="Questions asked, answered and missed, the most frequent unanswered "
+        "questions, walkthrough outcomes, languages and helpful votes per FAQ entry. Aggregated "
+        "counts only: no user identifiers.",
+    )
+    p.add_argument("--csv", action="store_true", help="write CSV (section,name,value) to stdout")
+    p.add_argument("--database", help="override APS_BOT_DATABASE (a SQLite path or redis://…)")
     return parser
 
 
@@ -145,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_ask(config, args.text, args.lang, args.json))
         if command == "discord-sync":
             return _discord_sync(config, args.guild)
+        if command == "report":
+            return asyncio.run(_report(config, args.database, args.csv))
         if command == "console" or (
             command == "run" and not config.telegram_token and not config.discord_token
         ):
@@ -161,6 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (aps-bot ask --json … | head): not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _replace(config: Config, **changes) -> Config:
@@ -240,6 +258,31 @@ async def _console(config: Config, lang: str | None, database: str | None) -> in
         await Console(engine, locale=locale.split(".")[0] if locale else None).run()
     finally:
         await engine.store.close()
+    return 0
+
+
+async def _report(config: Config, database: str | None, as_csv: bool) -> int:
+    from bot.engine.insight import gather
+    from bot.report import to_text, write_csv
+    from bot.storage import default_database_path, open_store
+
+    url = (database if database is not None else config.database) or ""
+    is_file = url not in ("memory", ":memory:") and not url.startswith(("redis://", "rediss://"))
+    if is_file:  # a report reads an existing database; it must not create an empty one
+        path = Path(url.removeprefix("sqlite:///")).expanduser() if url else default_database_path()
+        if not path.is_file():
+            raise UsageError(f"no database at {path} (set APS_BOT_DATABASE or --database)")
+    store = open_store(url, retention_days=config.retention_days)
+    try:
+        report = await gather(store)
+    except Exception as exc:  # e.g. Redis unreachable: one line, no traceback
+        raise UsageError(f"cannot read the database: {type(exc).__name__}: {exc}") from None
+    finally:
+        await store.close()
+    if as_csv:
+        write_csv(report, sys.stdout)
+    else:
+        sys.stdout.write(to_text(report))
     return 0
 
 

@@ -64,4 +64,5 @@ def test_pybabel_extracts_code_and_knowledge_strings(tmp_path: Path) -> None:
     assert None in contexts  # the code's strings
     assert any(c and c.startswith("flow:") for c in contexts)
     assert any(c and c.startswith("faq:") for c in contexts)
+    assert any(c and c.startswith("source:") for c in contexts)
     assert catalog.get("Cancel") is not None

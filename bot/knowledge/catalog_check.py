@@ -28,7 +28,7 @@ def source_messages(
         str(PACKAGE_DIR), method_map=[("**.py", "python")]
     ):
         yield _rel(PACKAGE_DIR / filename, root), lineno, context, message
-    for kind in ("flow", "faq"):
+    for kind in ("flow", "faq", "sources"):
         path = knowledge_dir / f"{kind}.yaml"
         try:
             data = load_yaml(path)

@@ -1,7 +1,7 @@
 """The user-facing strings of the knowledge YAML, for Babel and for ``aps-bot check``.
 
 Each string is a ``pgettext`` message whose context names where it lives (``flow:eu.title``,
-``faq:fee.answer``, ``faq:topics``), so identical English strings in different places can be
+``faq:fee.answer``, ``faq:topics``, ``source:S1.short``), so identical English strings in different places can be
 translated differently. `extract_yaml` is registered as the ``aps_yaml`` Babel extractor (see
 babel.cfg); ``pybabel extract`` collects these strings with the code's.
 """
@@ -19,6 +19,7 @@ from bot.knowledge.model import (
     TOPICS_CONTEXT,
     faq_context,
     flow_context,
+    source_context,
 )
 from bot.knowledge.yamlfile import LineDict, LineList, load_yaml
 
@@ -27,7 +28,7 @@ def messages(kind: str, data: Any) -> Iterator[tuple[int, str, str]]:
     """``(line, context, msgid)`` for every translatable string of a parsed knowledge file.
 
     Args:
-        kind: the file's name without extension: ``flow`` or ``faq`` (others have none).
+        kind: the file's name without extension: ``flow``, ``faq`` or ``sources`` (facts have none).
         data: the file as returned by `load_yaml`.
     """
     if not isinstance(data, LineDict):
@@ -55,6 +56,10 @@ def messages(kind: str, data: Any) -> Iterator[tuple[int, str, str]]:
                     text = item.get("text") if isinstance(item, LineDict) else item
                     if isinstance(text, str):
                         yield items.line_of(i), flow_context(nid, f), text
+    elif kind == "sources":
+        for sid, spec in data.items():
+            if isinstance(spec, LineDict) and isinstance(spec.get("short"), str):
+                yield spec.line_of("short"), source_context(sid), spec["short"]
     elif kind == "faq":
         topics = data.get("topics")
         if isinstance(topics, LineDict):
@@ -77,7 +82,7 @@ def extract_yaml(
     """Babel extractor: yields ``(lineno, "pgettext", (context, msgid), comments)``."""
     name = getattr(fileobj, "name", "")
     kind = Path(name).stem
-    if kind not in ("flow", "faq"):
+    if kind not in ("flow", "faq", "sources"):
         return
     data = load_yaml(Path(name))
     for line, context, msgid in messages(kind, data):

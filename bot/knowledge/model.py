@@ -29,6 +29,10 @@ def faq_context(entry: str, field_name: str) -> str:
     return f"faq:{entry}.{field_name}"
 
 
+def source_context(source: str) -> str:
+    return f"source:{source}.short"
+
+
 TOPICS_CONTEXT = "faq:topics"
 
 

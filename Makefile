@@ -24,7 +24,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP)
 
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po | $(STAMP)
-	$(BIN)/pybabel compile -q -d locales -D messages -l $*  # fuzzy entries are left out
+	$(BIN)/pybabel compile -d locales -D messages -l $* >/dev/null  # fuzzy entries are left out
 
 catalogs: $(MO)
 

@@ -4,6 +4,8 @@ In a terminal, choices are numbered and bold shows as bold; when stdin is not a 
 read one by one with no prompt, so a session can be scripted::
 
     printf '/lang fr\n/aps\n2\n' | aps-bot console
+
+Reminders (/remind) are checked before each prompt: a due one is printed first, then marked sent.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class Console:
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         await self.handle(Event.command_of(self.key, "start", locale=self.locale))
+        await self.deliver_reminders()
         while True:
             if self.interactive:
                 self.stdout.write("> ")
@@ -79,9 +82,25 @@ class Console:
             line = await loop.run_in_executor(None, self.stdin.readline)
             if not line or line.strip().lower() in QUIT:
                 break
+            await self.deliver_reminders()
             event = self.event_for(line)
             if event is not None:
                 await self.handle(event)
 
     async def handle(self, event: Event) -> None:
         self.show(await self.engine.handle(event))
+
+    async def deliver_reminders(self) -> int:
+        """Print this user's due reminders, each marked sent once shown; how many were shown.
+
+        Another console user's reminders (same database, another ``user``) are left for them:
+        only their lease is taken, and they come back when it ends.
+        """
+        shown = 0
+        for delivery in await self.engine.due_reminders(platform=self.key.platform):
+            if delivery.key.user != self.key.user:
+                continue
+            self.show(delivery.reply)
+            await self.engine.reminder_sent(delivery.id)
+            shown += 1
+        return shown

@@ -88,7 +88,12 @@ async def test_user_data_and_forget_delete_every_row_of_that_user_only(store: St
     assert data["language"] == "fr"
     assert sorted(c["scope"] for c in data["conversations"]) == ["chat-1", "group-9"]
     assert await store.forget("telegram", "u1") == 3
-    assert await store.user_data("telegram", "u1") == {"language": None, "conversations": []}
+    assert await store.user_data("telegram", "u1") == {
+        "language": None,
+        "conversations": [],
+        "reminders": [],
+        "checklists": [],
+    }
     assert await store.load(B) is not None and await store.load(A_DISCORD) is not None
     assert await store.forget("telegram", "u1") == 0
 
@@ -207,4 +212,92 @@ async def test_sqlite_migrates_a_version_1_database(tmp_path: Path) -> None:
     assert c.node == "old"
     c.step += 1
     assert await s.save(A, c, expected_step=3) is True  # the step column was filled from the JSON
+    await s.close()
+
+
+# ---------------------------------------------------------------- issue 8: reminders, checklists,
+# counters
+
+
+def reminder(
+    rid: str, due: float, kind: str = "titre", user: str = "u1", platform: str = "telegram"
+):
+    from bot.engine.state import Reminder
+
+    return Reminder(rid, platform, user, "chat-1", kind, "2027-03-15", due, "fr", due)
+
+
+async def test_reminders_replace_list_cancel(store: Store) -> None:
+    await store.replace_reminders(
+        "telegram", "u1", "titre", [reminder("a", 30.0), reminder("b", 10.0)], 0.0
+    )
+    await store.replace_reminders("telegram", "u1", "rece", [reminder("r", 20.0, "rece")], 0.0)
+    await store.replace_reminders("telegram", "u2", "titre", [reminder("z", 5.0, user="u2")], 0.0)
+    assert [r.id for r in await store.list_reminders("telegram", "u1")] == ["b", "r", "a"]
+    assert (await store.list_reminders("telegram", "u1"))[0] == reminder("b", 10.0)
+    # replacing one kind leaves the other
+    await store.replace_reminders("telegram", "u1", "titre", [reminder("c", 40.0)], 0.0)
+    assert [r.id for r in await store.list_reminders("telegram", "u1")] == ["r", "c"]
+    assert await store.cancel_reminders("telegram", "u1", "z") == 0  # not this user's
+    assert await store.cancel_reminders("telegram", "u1", "r") == 1
+    assert await store.cancel_reminders("telegram", "u1") == 1
+    assert await store.list_reminders("telegram", "u1") == []
+    assert [r.id for r in await store.list_reminders("telegram", "u2")] == ["z"]
+
+
+async def test_claim_leases_due_reminders_per_platform(store: Store) -> None:
+    await store.replace_reminders(
+        "telegram", "u1", "titre", [reminder("a", 10.0), reminder("b", 50.0)], 0.0
+    )
+    await store.replace_reminders(
+        "discord", "u1", "titre", [reminder("d", 10.0, platform="discord")], 0.0
+    )
+    (got,) = await store.claim_reminders("telegram", 20.0, 100.0, 10)
+    assert got.id == "a" and got.next_at == 120.0 and got.due == 10.0
+    assert await store.claim_reminders("telegram", 20.0, 100.0, 10) == []  # leased
+    assert [r.id for r in await store.claim_reminders("telegram", 119.0, 100.0, 10)] == ["b"]
+    assert [r.id for r in await store.claim_reminders("telegram", 120.0, 100.0, 10)] == ["a"]
+    await store.complete_reminder("a")
+    await store.complete_reminder("a")  # twice is fine
+    assert await store.claim_reminders("telegram", 1000.0, 100.0, 10) != []  # "b" again
+    assert [r.id for r in await store.claim_reminders("discord", 1000.0, 1.0, 1)] == ["d"]
+    assert [r.id for r in await store.list_reminders("telegram", "u1")] == ["b"]
+
+
+async def test_checklists_counters_votes_forget_and_purge(store: Store) -> None:
+    from bot.engine.state import Checklist
+
+    old = Checklist("out_a", "v1", (0, 2, 3), frozenset({2}), 10.0)
+    new = Checklist("out_b", "v1", (1,), frozenset(), 20.0)
+    await store.save_checklist("telegram", "u1", old)
+    await store.save_checklist("telegram", "u1", new)
+    assert await store.get_checklist("telegram", "u1", "out_a") == old
+    assert await store.get_checklist("telegram", "u1") == new  # the most recent
+    assert await store.get_checklist("telegram", "u2") is None
+    await store.bump("questions.asked", "lang.fr")
+    await store.bump("questions.asked")
+    assert await store.counters() == {"questions.asked": 2, "lang.fr": 1}
+    assert await store.use_vote("n1", 5.0) is True
+    assert await store.use_vote("n1", 6.0) is False
+    await store.replace_reminders("telegram", "u1", "titre", [reminder("a", 10.0)], 0.0)
+    data = await store.user_data("telegram", "u1")
+    assert [r.id for r in data["reminders"]] == ["a"]
+    assert [c.outcome for c in data["checklists"]] == ["out_b", "out_a"]
+    assert await store.forget("telegram", "u1") == 3
+    assert await store.get_checklist("telegram", "u1") is None
+    assert await store.counters() == {"questions.asked": 2, "lang.fr": 1}  # aggregates stay
+    if isinstance(store, RedisStore):
+        return  # Redis expires records itself (TTL), nothing to sweep
+    await store.save_checklist("telegram", "u1", old)
+    await store.replace_reminders("telegram", "u1", "titre", [reminder("a", 10.0)], 0.0)
+    assert await store.purge(15.0) == 3  # the checklist, the reminder, the vote nonce
+    assert await store.list_reminders("telegram", "u1") == []
+    assert await store.use_vote("n1", 20.0) is True
+
+
+async def test_sqlite_migration_3_adds_the_new_tables(tmp_path: Path) -> None:
+    s = SqliteStore(tmp_path / "db.sqlite3")
+    tables = {r[0] for r in s._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"reminders", "checklists", "counters", "used_votes"} <= tables
+    assert s.schema_version == len(MIGRATIONS) >= 3
     await s.close()

@@ -15,6 +15,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.engine import checklist, feedback, insight, reminders
 from bot.engine.dates import parse_date
 from bot.engine.events import ConversationKey, Event, EventKind
 from bot.engine.faq_index import SearchResult
@@ -31,6 +32,7 @@ from bot.engine.markup import (
     parse,
 )
 from bot.engine.normalise import normalised
+from bot.engine.reminders import ReminderDelivery
 from bot.engine.reply import Action, ActionKind, Choice, ChoiceKind, Reply, ReplyKind
 from bot.engine.state import Conversation
 from bot.engine.tokens import TokenCodec
@@ -44,6 +46,7 @@ from bot.knowledge.model import (
     Node,
     faq_context,
     flow_context,
+    source_context,
 )
 from bot.knowledge.yamlfile import KnowledgeError
 from bot.storage.base import Store
@@ -60,6 +63,9 @@ COMMANDS = (
     "cancel",
     "back",
     "restart",
+    "remind",
+    "reminders",
+    "checklist",
 )
 ADMIN_COMMANDS = ("reload", "stats")
 MAX_PROBLEMS_SHOWN = 5
@@ -182,6 +188,35 @@ class Engine:
     async def purge(self) -> int:
         """Delete data untouched for `retention_days`; how many rows went."""
         return await self.store.purge(self.clock() - self.retention_days * 86400)
+
+    async def due_reminders(
+        self, now: float | None = None, *, platform: str, limit: int = 50
+    ) -> list[ReminderDelivery]:
+        """Claim `platform`'s due reminders and return them ready to send (see `bot.engine.reminders`).
+
+        Each is leased to the caller for `reminders.LEASE_SECONDS`: send it, then call
+        `reminder_sent`. Reminders made pointless by downtime (superseded, or about a date now
+        past) are dropped here instead of being returned.
+        """
+        now = self.clock() if now is None else now
+        claimed = await self.store.claim_reminders(platform, now, reminders.LEASE_SECONDS, limit)
+        send, drop = reminders.select(claimed, reminders.day_of(now))
+        for r in drop:
+            await self.store.complete_reminder(r.id)
+        codec = await self._get_codec()
+        out = []
+        for r in send:
+            explicit = await self.store.get_lang(r.platform, r.user)
+            t = self.catalogs.get(explicit or self.catalogs.supported(r.lang))
+            ctx = _Ctx(self, self.knowledge, t, None, codec, r.platform, r.user)
+            ctx.now = now
+            key = ConversationKey(r.platform, r.scope, r.user)
+            out.append(ReminderDelivery(r.id, key, reminders.reminder_reply(ctx, r), r.next_at))
+        return out
+
+    async def reminder_sent(self, reminder_id: str) -> None:
+        """The platform accepted the reminder's message: delete it, so it is never sent again."""
+        await self.store.complete_reminder(reminder_id)
 
     # ------------------------------------------------------------------ dispatch
 
@@ -324,7 +359,9 @@ class _Ctx:
                 self.inlines(
                     self.msg(
                         self.t.gettext("{source} (seen {date})"),
-                        source=Link((Text(src.short),), src.url),
+                        source=Link(
+                            (Text(self.t.pgettext(source_context(sid), src.short)),), src.url
+                        ),
                         date=self.t.date(src.seen),
                     )
                 )
@@ -340,6 +377,18 @@ class _Ctx:
 
     def ftoken(self, action: str, index: int) -> str:
         return self.codec.encode("f", (self.kb.version, action, str(index)), self.owner)
+
+    def personal(self) -> Reply:
+        """The answer to a personal command (/remind, /reminders, /checklist) in a group."""
+        return self.reply(
+            ReplyKind.INFO,
+            self.msg(
+                self.t.gettext(
+                    "Reminders and checklists are personal: send the command in a private chat "
+                    "with me."
+                )
+            ),
+        )
 
     def expired(self) -> Reply:
         r = self.reply(
@@ -384,6 +433,12 @@ class _Ctx:
             return await self.mydata()
         if cmd == "forget":
             return await self.forget()
+        if cmd == "remind":
+            return await reminders.on_remind(self, conv, args)
+        if cmd == "reminders":
+            return await reminders.on_reminders(self)
+        if cmd == "checklist":
+            return await checklist.on_command(self, conv)
         if cmd in ADMIN_COMMANDS and self.engine.is_admin(self.event.key):
             return await (self.reload() if cmd == "reload" else self.stats())
         if cmd in ("cancel", "back", "restart"):
@@ -439,8 +494,8 @@ class _Ctx:
 
     async def stats(self) -> Reply:
         t = self.t
-        counts = await self.engine.store.counts()
-        misses = await self.engine.store.misses(10)
+        report = await insight.gather(self.engine.store)
+        counts, misses = report.stored, report.top_missed
         blocks: list = list(
             self.msg(
                 t.gettext(
@@ -457,6 +512,31 @@ class _Ctx:
                 Paragraph((Bold((Text(t.gettext("Most frequent unanswered questions")),)),))
             )
             blocks.append(BulletList(tuple((Text(f"{text} ({n})"),) for text, n in misses)))
+        q = report.questions
+        blocks.extend(
+            self.msg(
+                t.gettext(
+                    "**Questions:** {asked} asked, {answered} answered, {unsure} unsure, "
+                    "{missed} missed"
+                ),
+                asked=str(q["asked"]),
+                answered=str(q["answered"]),
+                unsure=str(q["unsure"]),
+                missed=str(q["missed"]),
+            )
+        )
+        sections = (
+            (t.gettext("Walkthrough outcomes"), [f"{k}: {n}" for k, n in report.outcomes]),
+            (t.gettext("Languages"), [f"{k}: {n}" for k, n in report.languages]),
+            (
+                t.gettext("Helpful votes"),
+                [f"{k}: 👍 {up} 👎 {down}" for k, up, down in report.votes],
+            ),
+        )
+        for heading, lines in sections:
+            if lines:
+                blocks.append(Paragraph((Bold((Text(heading),)),)))
+                blocks.append(BulletList(tuple((Text(line),) for line in lines)))
         return self.reply(ReplyKind.INFO, tuple(blocks))
 
     def help(self, welcome: bool) -> Reply:
@@ -482,6 +562,8 @@ class _Ctx:
                 "- /aps: a short walkthrough of your situation, with your deadline and checklist\n"
                 '- /faq: ask a question ("how much does it cost?"), with suggestions as you type\n'
                 "- /lang: choose English or French\n"
+                "- /checklist: your document checklist, to tick off\n"
+                "- /remind: reminders before your deadline; /reminders lists them\n"
                 "- /privacy: what I store about you; /mydata shows it; /forget deletes it\n"
                 "- Right-click a message, Apps, Ask aps-bot: answer someone's question publicly"
             )
@@ -491,6 +573,8 @@ class _Ctx:
                 "- /aps: a short walkthrough of your situation, with your deadline and checklist\n"
                 '- /faq: ask a question, or just type it ("how much does it cost?")\n'
                 "- /lang: choose English or French\n"
+                "- /checklist: your document checklist, to tick off\n"
+                "- /remind DATE: reminders before your deadline; /reminders lists them\n"
                 "- /privacy: what I store about you; /mydata shows it; /forget deletes it\n"
                 "- /cancel: stop the walkthrough"
             )
@@ -534,8 +618,15 @@ class _Ctx:
                     "can pick up where you left off. Deleted when you cancel, after {days} days "
                     "without activity, or with /forget.\n"
                     "- The language you chose with /lang.\n"
+                    "- The reminders you ask for (/remind): the date they are about, when to send them, "
+                    "the chat to send them to and their language. Deleted once sent, when you cancel "
+                    "them (/reminders), {days} days after they were due, or with /forget.\n"
+                    "- Your document checklist: the numbers of the items that apply to you and of "
+                    "those you ticked. Deleted after {days} days without change, or with /forget.\n"
                     "- Questions I could not answer, stored as normalised words with a count, without "
-                    "any name or user id, so the knowledge base can be improved.\n\n"
+                    "any name or user id, so the knowledge base can be improved.\n"
+                    "- Counts of questions, walkthrough results, languages and 👍/👎 votes, without "
+                    "any name or user id, so moderators can see what works.\n\n"
                     "I do not store your name, your messages or your phone number, and I do not log "
                     "what you write. /mydata shows what I have about you; /forget deletes it all."
                 ),
@@ -548,7 +639,7 @@ class _Ctx:
         key = self.event.key
         data = await self.engine.store.user_data(key.platform, key.user)
         t = self.t
-        if not data["language"] and not data["conversations"]:
+        if not any(data.get(k) for k in ("language", "conversations", "reminders", "checklists")):
             return self.reply(
                 ReplyKind.INFO, self.msg(t.gettext("I have nothing stored about you."))
             )
@@ -582,6 +673,29 @@ class _Ctx:
                         t.gettext(
                             "Walkthrough: at “{step}”; answers: {answers}; last active {date}"
                         ).format(step=where.splitlines()[0][:80], answers=answers, date=last)
+                    ),
+                )
+            )
+        for reminder in data.get("reminders", []):
+            items.append(
+                (
+                    Text(
+                        t.gettext("Reminder on {date}: {what}").format(
+                            date=t.date(reminders.day_of(reminder.due)),
+                            what=reminders.describe(self, reminder),
+                        )
+                    ),
+                )
+            )
+        for kept in data.get("checklists", []):
+            node = self.kb.flow.nodes.get(kept.outcome)
+            title = t.pgettext(flow_context(node.id, "title"), node.title) if node else kept.outcome
+            items.append(
+                (
+                    Text(
+                        t.gettext("Checklist “{title}”: {done}/{total} ticked").format(
+                            title=title, done=len(kept.ticked), total=len(kept.items)
+                        )
                     ),
                 )
             )
@@ -630,8 +744,17 @@ class _Ctx:
 
     async def on_question(self, text: str) -> Reply:
         result = self.kb.faq.index.search(text)
+        store = self.engine.store
         if not result.matches and result.query:
-            await self.engine.store.record_miss(normalised(text), self.now)
+            await store.record_miss(normalised(text), self.now)
+        outcome = (
+            insight.ANSWERED
+            if result.confident
+            else insight.UNSURE
+            if result.matches
+            else insight.MISSED
+        )
+        await store.bump(insight.ASKED, outcome, insight.LANG + self.t.code)
         return self.faq_reply(result, private=self.private)
 
     def faq_reply(self, result: SearchResult, private: bool) -> Reply:
@@ -662,7 +785,11 @@ class _Ctx:
     def title(self, entry: FaqEntry) -> str:
         return self.t.pgettext(faq_context(entry.id, "title"), entry.title)
 
-    def faq_entry_reply(self, entry: FaqEntry, detail: bool, private: bool = True) -> Reply:
+    def faq_entry_reply(
+        self, entry: FaqEntry, detail: bool, private: bool = True, votes: bool = True
+    ) -> Reply:
+        """An FAQ answer; `votes` adds 👍/👎 (not in inline mode: its buttons come back with
+        no message to answer)."""
         t = self.t
         header = Paragraph((Bold((Text(self.title(entry)),)),))
         body = self.knowledge_text(faq_context(entry.id, "answer"), entry.answer)
@@ -671,7 +798,9 @@ class _Ctx:
             blocks += list(self.knowledge_text(faq_context(entry.id, "more"), entry.more))
         blocks.append(self.sources_block(entry.sources))
         r = self.reply(ReplyKind.FAQ, tuple(blocks), faq_id=entry.id)
+        vote_buttons = feedback.vote_choices(self, entry, private) if votes else []
         if not private:
+            r.choices.extend(vote_buttons)
             r.actions.append(
                 Action(ActionKind.CONTINUE_PRIVATE, f"faq_{entry.id}", t.gettext("More in private"))
             )
@@ -681,6 +810,7 @@ class _Ctx:
         for rid in entry.related[:MAX_RELATED]:
             rel = self.kb.faq.by_id[rid]
             r.choices.append(Choice(self.ftoken("a", rel.index), self.title(rel)))
+        r.choices.extend(vote_buttons)
         return r
 
     def topics_reply(self, intro: str) -> Reply:
@@ -713,7 +843,8 @@ class _Ctx:
         token = self.codec.decode(self.event.token)
         if token is None:
             return self.expired()
-        if token.owner != self.owner:
+        anyones_vote = token.kind == "v" and token.owner == feedback.ANYONE
+        if token.owner != self.owner and not anyones_vote:
             r = self.reply(ReplyKind.NOT_YOURS)
             r.alert = self.t.gettext(
                 "These buttons belong to someone else. Send /aps or /faq for your own."
@@ -722,6 +853,12 @@ class _Ctx:
         f = token.fields
         if token.kind == "l" and len(f) == 1 and self.engine.catalogs.supported(f[0]):
             return await self.apply_lang(f[0])
+        if token.kind == "v" and len(f) == 4:
+            return await feedback.on_vote(self, f)
+        if token.kind == "r":
+            return await reminders.on_choice(self, f)
+        if token.kind == "c":
+            return await checklist.on_choice(self, f)
         if token.kind == "f" and len(f) == 3 and f[0] == self.kb.version and f[2].isdigit():
             action, index = f[1], int(f[2])
             entries = self.kb.faq.entries
@@ -879,6 +1016,9 @@ class _Ctx:
         # the one write of this transition; it fails if another instance advanced meanwhile
         if not await self.engine.store.save(self.event.key, conv, expected_step=conv.step - 1):
             return self.expired()
+        node = self.kb.flow.nodes.get(conv.node or "")
+        if node is not None and node.kind == "outcome":  # reached now: counted once per transition
+            await self.engine.store.bump(insight.OUTCOME + node.id, insight.LANG + self.t.code)
         return self.show(conv)
 
     async def on_input(self, conv: Conversation, node: Node, text: str) -> Reply:
@@ -912,6 +1052,11 @@ class _Ctx:
         if node.kind == "outcome":
             r.messages.append(self.outcome_message(node, conv.answers))
             r.actions.append(Action(ActionKind.END))
+            extras = (
+                checklist.open_choice(self, node, conv.answers),
+                reminders.outcome_choice(self, conv.answers) if node.deadline else None,
+            )
+            r.choices.extend(c for c in extras if c is not None)
         else:
             blocks = list(self.knowledge_text(flow_context(node.id, "ask"), node.ask))
             if node.help:

@@ -65,7 +65,7 @@ async def inline_answers(
 
     answers = []
     for entry in entries:
-        reply = ctx.faq_entry_reply(entry, detail=False, private=False)
+        reply = ctx.faq_entry_reply(entry, detail=False, private=False, votes=False)
         if query.strip():
             body = ctx.knowledge_text(faq_context(entry.id, "answer"), entry.answer)
             description = _shorten(plain_text(body))

@@ -48,6 +48,7 @@ class ReplyKind(enum.Enum):
     NOT_YOURS = "not_yours"  # someone clicked another user's button: nothing changed
     ERROR = "error"  # bad input the user can fix (a malformed date…)
     THROTTLED = "throttled"  # flood control: post the messages if any; `alert` acknowledges
+    ACK = "ack"  # a click acknowledged with a short `alert` only (a vote): nothing to post
 
 
 @dataclass(slots=True)

@@ -57,3 +57,102 @@ class Conversation:
             nonce=str(data.get("nonce", "")),
             updated_at=float(data.get("updated_at", 0.0)),
         )
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One deadline reminder, as the Store keeps it: only what sending it needs.
+
+    Attributes:
+        id: random, unique; carried by the cancel button.
+        platform, user: whom to remind (a Telegram chat id or Discord user id, nothing else).
+        scope: where to deliver it (the private chat it was set in).
+        kind: ``titre`` (the titre expires on `deadline`) or ``rece`` (the RECE/APS ends then).
+        deadline: the ISO date the reminder is about.
+        due: when to send it (seconds since the epoch).
+        lang: the language to write it in when the user has not chosen one with /lang.
+        next_at: when it may next be claimed: `due`, then the end of a sender's lease.
+    """
+
+    id: str
+    platform: str
+    user: str
+    scope: str
+    kind: str
+    deadline: str
+    due: float
+    lang: str
+    next_at: float
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "id": self.id,
+                "platform": self.platform,
+                "user": self.user,
+                "scope": self.scope,
+                "kind": self.kind,
+                "deadline": self.deadline,
+                "due": self.due,
+                "lang": self.lang,
+                "next_at": self.next_at,
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Reminder:
+        d = json.loads(raw)
+        return cls(
+            str(d["id"]),
+            str(d["platform"]),
+            str(d["user"]),
+            str(d["scope"]),
+            str(d["kind"]),
+            str(d["deadline"]),
+            float(d["due"]),
+            str(d["lang"]),
+            float(d.get("next_at", d["due"])),
+        )
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A user's document checklist for one outcome: item indexes only, never the documents' text.
+
+    Attributes:
+        outcome: the outcome node's id.
+        flow_version: the walkthrough version the indexes refer to.
+        items: indexes (in the outcome's ``documents``) of the items that apply to the user.
+        ticked: the indexes the user has ticked (a subset of `items`).
+        updated_at: last change (seconds since the epoch), for retention.
+    """
+
+    outcome: str
+    flow_version: str
+    items: tuple[int, ...]
+    ticked: frozenset[int] = frozenset()
+    updated_at: float = 0.0
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "outcome": self.outcome,
+                "flow_version": self.flow_version,
+                "items": list(self.items),
+                "ticked": sorted(self.ticked),
+                "updated_at": self.updated_at,
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Checklist:
+        d = json.loads(raw)
+        return cls(
+            str(d["outcome"]),
+            str(d["flow_version"]),
+            tuple(int(i) for i in d["items"]),
+            frozenset(int(i) for i in d["ticked"]),
+            float(d.get("updated_at", 0.0)),
+        )

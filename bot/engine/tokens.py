@@ -4,6 +4,10 @@ A token is short (≤ 64 bytes, Telegram's callback_data limit), versioned and a
 
     w.<flow version>.<step>.<node>.<option>.<nonce>.<owner>.<mac>    a walkthrough choice
     f.<kb version>.<action>.<index>.<owner>.<mac>                    an FAQ choice
+    l.<lang>.<owner>.<mac>                                           a language
+    r.<action>.<argument>.<owner>.<mac>                              reminders (set, cancel, list)
+    c.<action>.<flow version>.<node>.<mask or item>.<owner>.<mac>    the document checklist
+    v.<kb version>.<entry>.<u|d>.<nonce>.<owner>.<mac>               a 👍/👎 vote (owner 0: anyone)
 
 ``owner`` is a short keyed hash of the user the buttons were made for, so another member's click in a
 group is recognised; ``mac`` is a keyed BLAKE2b (64 bits, hex) over everything before it: a MAC by design, and
@@ -20,6 +24,9 @@ import re
 from dataclasses import dataclass
 
 MAX_TOKEN_BYTES = 64
+# Where adapters put the answer to a click (they know nothing else of the token's contents):
+EDITS_MESSAGE = ("w.", "c.t.")  # a walkthrough step, a ticked item: replace the clicked message
+KEEPS_MESSAGE = ("r.", "c.o.", "v.")  # reminders, opening a checklist: answer below, keep it
 _BODY = re.compile(r"^[A-Za-z0-9_.-]*$")
 
 

@@ -6,6 +6,11 @@ What is stored, and why (the /privacy text says the same to users):
   a restart; deleted by /forget, and after a period without activity by `purge`;
 - per user (platform, user): the language they chose with /lang;
 - unanswered questions: normalised text and a count, never who asked;
+- deadline reminders the user asked for (platform, user, delivery scope, kind, dates, language),
+  deleted once sent, cancelled, by /forget, or a retention period after they were due;
+- document checklists: per user and outcome, the ticked item indexes (no document text);
+- aggregate counters for moderators (questions, outcomes, languages, votes): names and numbers,
+  never a user id; the single-use nonces of vote buttons (random, linked to no one);
 - one random secret that signs button tokens.
 """
 
@@ -14,7 +19,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from bot.engine.events import ConversationKey
-from bot.engine.state import Conversation
+from bot.engine.state import Checklist, Conversation, Reminder
 
 
 @runtime_checkable
@@ -42,7 +47,8 @@ class Store(Protocol):
         """Remember (or, with None, forget) the user's language."""
 
     async def user_data(self, platform: str, user: str) -> dict:
-        """Everything stored about the user: ``{"language": …, "conversations": [{scope, state}]}``."""
+        """Everything stored about the user: ``{"language": …, "conversations": [{scope, state}],
+        "reminders": [Reminder], "checklists": [Checklist]}``."""
 
     async def forget(self, platform: str, user: str) -> int:
         """Delete every row about the user; the number of rows deleted."""
@@ -57,7 +63,58 @@ class Store(Protocol):
         """Aggregates for /stats: conversations, users, misses_total, misses_distinct."""
 
     async def purge(self, before: float) -> int:
-        """Delete conversations and user settings untouched since `before`; how many rows."""
+        """Delete conversations, user settings and checklists untouched since `before`, reminders
+        due before it (never sent: the user blocked the bot…) and vote nonces used before it;
+        how many rows."""
+
+    # ---------------------------------------------------------------- reminders
+
+    async def replace_reminders(
+        self, platform: str, user: str, kind: str, reminders: list[Reminder], now: float
+    ) -> None:
+        """Replace the user's reminders of `kind` by `reminders`, in one atomic write."""
+
+    async def list_reminders(self, platform: str, user: str) -> list[Reminder]:
+        """The user's pending reminders, soonest first."""
+
+    async def cancel_reminders(
+        self, platform: str, user: str, reminder_id: str | None = None
+    ) -> int:
+        """Delete one of the user's reminders (or all of them); how many went."""
+
+    async def claim_reminders(
+        self, platform: str, now: float, lease: float, limit: int
+    ) -> list[Reminder]:
+        """Lease up to `limit` of `platform`'s reminders that are due (``next_at <= now``).
+
+        Atomic: a claimed reminder gets ``next_at = now + lease``, so no other caller (another
+        instance sharing the store) gets it again before the lease ends. Unless completed by then,
+        it is claimable again afterwards (the sender crashed).
+        """
+
+    async def complete_reminder(self, reminder_id: str) -> None:
+        """Delete a reminder that was sent (or need not be); nothing if it is already gone."""
+
+    # ---------------------------------------------------------------- checklists
+
+    async def get_checklist(
+        self, platform: str, user: str, outcome: str | None = None
+    ) -> Checklist | None:
+        """The user's checklist for `outcome`, or with None their most recently changed one."""
+
+    async def save_checklist(self, platform: str, user: str, checklist: Checklist) -> None:
+        """Write the user's checklist for ``checklist.outcome``."""
+
+    # ---------------------------------------------------------------- counters
+
+    async def bump(self, *names: str) -> None:
+        """Add one to each named counter (``questions.asked``, ``outcome.out_rece``…)."""
+
+    async def counters(self) -> dict[str, int]:
+        """Every counter by name."""
+
+    async def use_vote(self, nonce: str, now: float) -> bool:
+        """Mark a vote button's nonce used; False if it already was (the vote is not counted)."""
 
     async def secret(self) -> bytes:
         """The secret that signs tokens, created on first use and kept."""

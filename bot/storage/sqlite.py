@@ -28,7 +28,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from bot.engine.events import ConversationKey
-from bot.engine.state import Conversation
+from bot.engine.state import Checklist, Conversation, Reminder
 
 # Each migration takes the schema from version i to i + 1. Append only; never edit a shipped one.
 MIGRATIONS: list[str] = [
@@ -62,7 +62,35 @@ MIGRATIONS: list[str] = [
     ALTER TABLE conversations ADD COLUMN step INTEGER NOT NULL DEFAULT 0;
     UPDATE conversations SET step = COALESCE(json_extract(state, '$.step'), 0);
     """,
+    # 3: reminders, checklists, aggregate counters, used vote nonces (issue 8)
+    """
+    CREATE TABLE reminders (
+        id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        user TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        deadline TEXT NOT NULL,
+        due REAL NOT NULL,
+        lang TEXT NOT NULL,
+        next_at REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX reminders_user ON reminders (platform, user);
+    CREATE INDEX reminders_next ON reminders (platform, next_at);
+    CREATE TABLE checklists (
+        platform TEXT NOT NULL,
+        user TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        state TEXT NOT NULL,
+        updated_at REAL NOT NULL,
+        PRIMARY KEY (platform, user, outcome)
+    ) WITHOUT ROWID;
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE used_votes (nonce TEXT PRIMARY KEY, at REAL NOT NULL) WITHOUT ROWID;
+    """,
 ]
+
+_REMINDER_COLUMNS = "id, platform, user, scope, kind, deadline, due, lang, next_at"
 
 
 CACHE_SIZE = 20_000  # recently active users kept in memory (a few MB)
@@ -198,11 +226,17 @@ class SqliteStore:
             "SELECT scope, state FROM conversations WHERE platform=? AND user=? ORDER BY scope",
             (platform, user),
         ).fetchall()
+        lists = self._db.execute(
+            "SELECT state FROM checklists WHERE platform=? AND user=? ORDER BY updated_at DESC",
+            (platform, user),
+        ).fetchall()
         return {
             "language": await self.get_lang(platform, user),
             "conversations": [
                 {"scope": scope, "state": Conversation.from_json(state)} for scope, state in rows
             ],
+            "reminders": await self.list_reminders(platform, user),
+            "checklists": [Checklist.from_json(state) for (state,) in lists],
         }
 
     async def forget(self, platform: str, user: str) -> int:
@@ -213,6 +247,10 @@ class SqliteStore:
             b = self._db.execute(
                 "DELETE FROM users WHERE platform=? AND user=?", (platform, user)
             ).rowcount
+            for table in ("checklists", "reminders"):
+                b += self._db.execute(
+                    f"DELETE FROM {table} WHERE platform=? AND user=?", (platform, user)
+                ).rowcount
         self._convs.clear()  # rare: simpler than finding the user's scopes in the cache
         self._langs.put((platform, user), None)
         return a + b
@@ -250,10 +288,101 @@ class SqliteStore:
                 "WHERE c.platform = users.platform AND c.user = users.user)",
                 (before,),
             ).rowcount
+            c = self._db.execute("DELETE FROM checklists WHERE updated_at < ?", (before,)).rowcount
+            c += self._db.execute("DELETE FROM reminders WHERE due < ?", (before,)).rowcount
+            c += self._db.execute("DELETE FROM used_votes WHERE at < ?", (before,)).rowcount
         if a or b:
             self._convs.clear()
             self._langs.clear()
-        return a + b
+        return a + b + c
+
+    # ---------------------------------------------------------------- reminders
+
+    async def replace_reminders(
+        self, platform: str, user: str, kind: str, reminders: list[Reminder], now: float
+    ) -> None:
+        with self._transaction():
+            self._db.execute(
+                "DELETE FROM reminders WHERE platform=? AND user=? AND kind=?",
+                (platform, user, kind),
+            )
+            self._db.executemany(
+                f"INSERT INTO reminders ({_REMINDER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_reminder_row(r) for r in reminders],
+            )
+
+    async def list_reminders(self, platform: str, user: str) -> list[Reminder]:
+        rows = self._db.execute(
+            f"SELECT {_REMINDER_COLUMNS} FROM reminders WHERE platform=? AND user=? "
+            "ORDER BY due, id",
+            (platform, user),
+        ).fetchall()
+        return [Reminder(*row) for row in rows]
+
+    async def cancel_reminders(
+        self, platform: str, user: str, reminder_id: str | None = None
+    ) -> int:
+        if reminder_id is None:
+            sql, args = "DELETE FROM reminders WHERE platform=? AND user=?", (platform, user)
+        else:
+            sql = "DELETE FROM reminders WHERE platform=? AND user=? AND id=?"
+            args = (platform, user, reminder_id)
+        return self._db.execute(sql, args).rowcount
+
+    async def claim_reminders(
+        self, platform: str, now: float, lease: float, limit: int
+    ) -> list[Reminder]:
+        # one UPDATE … RETURNING in an immediate transaction: select and lease are one step
+        with self._transaction():
+            rows = self._db.execute(
+                f"UPDATE reminders SET next_at = ? WHERE id IN (SELECT id FROM reminders "
+                f"WHERE platform = ? AND next_at <= ? ORDER BY next_at, id LIMIT ?) "
+                f"RETURNING {_REMINDER_COLUMNS}",
+                (now + lease, platform, now, limit),
+            ).fetchall()
+        return sorted((Reminder(*row) for row in rows), key=lambda r: (r.due, r.id))
+
+    async def complete_reminder(self, reminder_id: str) -> None:
+        self._db.execute("DELETE FROM reminders WHERE id=?", (reminder_id,))
+
+    # ---------------------------------------------------------------- checklists
+
+    async def get_checklist(
+        self, platform: str, user: str, outcome: str | None = None
+    ) -> Checklist | None:
+        if outcome is None:
+            row = self._db.execute(
+                "SELECT state FROM checklists WHERE platform=? AND user=? "
+                "ORDER BY updated_at DESC LIMIT 1",
+                (platform, user),
+            ).fetchone()
+        else:
+            row = self._db.execute(
+                "SELECT state FROM checklists WHERE platform=? AND user=? AND outcome=?",
+                (platform, user, outcome),
+            ).fetchone()
+        return Checklist.from_json(row[0]) if row else None
+
+    async def save_checklist(self, platform: str, user: str, checklist: Checklist) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO checklists VALUES (?, ?, ?, ?, ?)",
+            (platform, user, checklist.outcome, checklist.to_json(), checklist.updated_at),
+        )
+
+    # ---------------------------------------------------------------- counters
+
+    async def bump(self, *names: str) -> None:
+        self._db.executemany(
+            "INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
+            [(n,) for n in names],
+        )
+
+    async def counters(self) -> dict[str, int]:
+        return dict(self._db.execute("SELECT name, value FROM counters").fetchall())
+
+    async def use_vote(self, nonce: str, now: float) -> bool:
+        cursor = self._db.execute("INSERT OR IGNORE INTO used_votes VALUES (?, ?)", (nonce, now))
+        return cursor.rowcount == 1
 
     async def secret(self) -> bytes:
         if self._secret is None:
@@ -272,6 +401,10 @@ class SqliteStore:
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
+
+
+def _reminder_row(r: Reminder) -> tuple:
+    return (r.id, r.platform, r.user, r.scope, r.kind, r.deadline, r.due, r.lang, r.next_at)
 
 
 class _Transaction:

@@ -52,7 +52,12 @@ async def test_walkthrough_to_an_outcome_in_french_with_a_typed_date(harness: Ha
     assert all(m.ephemeral and len(m.content) <= 2000 for m in outcome)
     text = "\n".join(m.text for m in outcome)
     assert "carte RECE" in text and "108 jours" in text
-    assert not options(last) and "Annuler" in last.labels
+    # the outcome's only options are issue 8's: the checklist and the deadline reminders
+    assert [b["label"] for b in options(last)] == [
+        "📋 Ma liste de documents",
+        "⏰ Me le rappeler avant la date limite",
+    ]
+    assert "Annuler" in last.labels
 
 
 async def test_a_click_by_another_user_is_refused_ephemerally(harness: Harness) -> None:

@@ -39,7 +39,8 @@ async def test_group_faq_is_short_with_a_more_in_private_button(bot: RunningBot)
     mark = api.mark()
     api.push(tg.message_update(GROUP, bo, f"@{bot.username} combien coûte la carte RECE ?"))
     (sent,) = await api.wait_for("sendMessage", since=mark)
-    (button,) = buttons(sent)
+    *votes, button = buttons(sent)  # 👍/👎 for anyone in the group, then the deep link
+    assert [b["text"] for b in votes] == ["👍 Utile", "👎 Pas utile"]
     assert button["text"] == "La suite en privé"
     assert button["url"] == f"https://t.me/{bot.username}?start=faq_fee"
     assert "€" in sent["text"]
@@ -60,7 +61,7 @@ async def test_group_answers_replies_to_the_bot_and_ignores_other_chatter(bot: R
     bot_message = api._message({"chat_id": GROUP["id"], "text": "…"})
     api.push(tg.message_update(GROUP, bo, "how much does it cost?", reply_to=bot_message))
     (sent,) = await api.wait_for("sendMessage", since=mark)
-    assert "faq_fee" in buttons(sent)[0]["url"]
+    assert "faq_fee" in buttons(sent)[-1]["url"]
     calls = await api.settle(mark)
     assert [c.method for c in calls] == ["sendMessage"]  # one answer, to the reply only
 

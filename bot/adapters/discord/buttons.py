@@ -22,6 +22,7 @@ import discord
 from bot.adapters.discord import respond
 from bot.adapters.discord.keys import choice_event, command_event, key_of, locale_of, text_event
 from bot.engine import suggest
+from bot.engine.tokens import KEEPS_MESSAGE
 
 _PAYLOAD = re.compile(r"^(aps|faq_[A-Za-z0-9_]{1,60})$")
 MODAL_TEXT_MAX = 100
@@ -53,7 +54,9 @@ class ChoiceButton(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         private = _is_private(interaction)
         event = choice_event(interaction, self.token, private=private)
-        await respond.answer(interaction, event, mode=respond.Mode.UPDATE, ephemeral=private)
+        # reminders and "my checklist" answer below: the outcome they sit under stays
+        mode = respond.Mode.NEW if self.token.startswith(KEEPS_MESSAGE) else respond.Mode.UPDATE
+        await respond.answer(interaction, event, mode=mode, ephemeral=private)
 
 
 class ShareButton(

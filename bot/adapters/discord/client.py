@@ -18,6 +18,7 @@ from discord import app_commands
 from bot.adapters.discord import commands, respond
 from bot.adapters.discord.buttons import DYNAMIC_ITEMS
 from bot.adapters.discord.endpoints import apply_endpoints
+from bot.adapters.discord.reminders import start_reminder_loop
 from bot.adapters.discord.translator import CatalogTranslator
 from bot.config import Config, ConfigError
 from bot.engine import Engine
@@ -59,12 +60,21 @@ class ApsClient(discord.Client):
         self.tree = ApsTree(self)
         commands.register(self.tree, engine)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.reminder_loop: Any = None
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogTranslator(self.engine.catalogs))
 
+    async def close(self) -> None:
+        if self.reminder_loop is not None:
+            self.reminder_loop.cancel()
+        await super().close()
+
     async def on_ready(self) -> None:
         log.info("discord: connected as %s (id %s)", self.user, self.user.id if self.user else "?")
+        # started once connected (READY comes again after a reconnect: keep the running loop)
+        if self.reminder_loop is None:
+            self.reminder_loop = start_reminder_loop(self)
 
 
 def build_client(config: Config, engine: Engine, **overrides: Any) -> ApsClient:

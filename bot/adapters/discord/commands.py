@@ -109,6 +109,31 @@ def register(tree: app_commands.CommandTree[Any], engine: Engine) -> None:
     async def forget(interaction: discord.Interaction[Any]) -> None:
         await simple(interaction, "forget")
 
+    @tree.command(
+        name=pgettext("discord:command name", "checklist"),
+        description=gettext("Your document checklist, to tick off"),
+    )
+    async def checklist(interaction: discord.Interaction[Any]) -> None:
+        await simple(interaction, "checklist")
+
+    @tree.command(
+        name=pgettext("discord:command name", "remind"),
+        description=gettext("Reminders before your deadline (I send them as direct messages)"),
+    )
+    @app_commands.rename(date=pgettext("discord:option name", "date"))
+    @app_commands.describe(
+        date=gettext("When your titre expires, e.g. 15/03/2027 (or: aps 15/03/2027)")
+    )
+    async def remind(interaction: discord.Interaction[Any], date: str | None = None) -> None:
+        await simple(interaction, "remind", (date or "").strip())
+
+    @tree.command(
+        name=pgettext("discord:command name", "reminders"),
+        description=gettext("List or cancel your reminders"),
+    )
+    async def reminders_(interaction: discord.Interaction[Any]) -> None:
+        await simple(interaction, "reminders")
+
     async def ask_about_message(
         interaction: discord.Interaction[Any], message: discord.Message
     ) -> None:

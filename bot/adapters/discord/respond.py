@@ -100,7 +100,8 @@ async def deliver(
     interaction: discord.Interaction[Any], reply: Reply, *, mode: Mode, ephemeral: bool
 ) -> None:
     """Send `reply` as the answer to `interaction` (or after its deferral)."""
-    if reply.kind in (ReplyKind.EXPIRED, ReplyKind.NOT_YOURS, ReplyKind.THROTTLED) and reply.alert:
+    alert_only = (ReplyKind.EXPIRED, ReplyKind.NOT_YOURS, ReplyKind.THROTTLED, ReplyKind.ACK)
+    if reply.kind in alert_only and reply.alert:
         # a transient notice only to the clicker; the message they clicked stays as it was
         await send(interaction, [Outgoing(discord_md.escape(reply.alert))], Mode.NEW, True)
         return

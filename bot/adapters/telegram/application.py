@@ -23,6 +23,7 @@ from bot.adapters.telegram.errors import on_error
 from bot.adapters.telegram.handlers import on_callback, on_command, on_text
 from bot.adapters.telegram.inline_mode import on_inline_query
 from bot.adapters.telegram.links import api_urls
+from bot.adapters.telegram.reminders import schedule_reminders
 from bot.adapters.telegram.startup import on_startup
 from bot.config import ConfigError
 from bot.engine.engine import ADMIN_COMMANDS, COMMANDS
@@ -86,6 +87,7 @@ def build_application(
     application = builder.build()
     attach_engine(application, engine)
     register_handlers(application)
+    schedule_reminders(application)
     return application
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 from telegram import ReplyParameters
 from telegram.error import BadRequest, NetworkError
 
-from bot.adapters.telegram.keyboards import keyboard
+from bot.adapters.telegram.keyboards import keyboard_json
 from bot.render.telegram_html import render_chunks
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ async def deliver(
     chunks = reply_chunks(reply)
     if not chunks:
         return
-    markup = keyboard(reply, bot.username)
+    markup = keyboard_json(reply, bot.username)  # plain JSON: PTB sends a dict as is
     start = 0
     if edit_message_id is not None:
         single = len(chunks) == 1

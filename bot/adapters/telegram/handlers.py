@@ -6,21 +6,27 @@ group message is left alone, even when privacy mode is off and Telegram sends ev
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from telegram import Message, MessageEntity
+from telegram.error import TelegramError
 
 from bot.adapters.telegram.context import engine_of
 from bot.adapters.telegram.conversation import conversation_key, is_private, thread_of
 from bot.adapters.telegram.delivery import deliver, with_retries
 from bot.engine import Event, ReplyKind
+from bot.engine.tokens import EDITS_MESSAGE
 
 if TYPE_CHECKING:
-    from telegram import Bot, Update
+    from telegram import Bot, CallbackQuery, Update
     from telegram.ext import ContextTypes
+
+log = logging.getLogger(__name__)
 
 # Walkthrough tokens start with "w." (bot/engine/tokens.py): a click on one edits its own message.
 _WALKTHROUGH_TOKEN = "w."
+_CHECKLIST_TICK = EDITS_MESSAGE[1]  # ticking a checklist item redraws the checklist in place
 
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -92,14 +98,13 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if reply.kind in (ReplyKind.NOT_YOURS, ReplyKind.EXPIRED):
         await query.answer(reply.alert or None, show_alert=bool(reply.alert))
         return
-    if reply.kind is ReplyKind.THROTTLED:  # flood control: a toast, nothing posted
+    if reply.kind in (ReplyKind.THROTTLED, ReplyKind.ACK):  # a toast (flood control, a vote)
         await query.answer(reply.alert or None)
         return
-    await query.answer()
-    in_place = (
-        reply.kind is ReplyKind.WALKTHROUGH
-        and query.data.startswith(_WALKTHROUGH_TOKEN)
-        and isinstance(message, Message)
+    await _acknowledge(query)
+    in_place = isinstance(message, Message) and (
+        (reply.kind is ReplyKind.WALKTHROUGH and query.data.startswith(_WALKTHROUGH_TOKEN))
+        or query.data.startswith(_CHECKLIST_TICK)
     )
     await deliver(
         context.bot,
@@ -108,6 +113,19 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         thread_id=thread_of(message),
         edit_message_id=message.message_id if in_place else None,
     )
+
+
+async def _acknowledge(query: CallbackQuery) -> None:
+    """Stop the button's spinner, best effort: the engine has already moved to the next step, so a
+    lost acknowledgement must not also lose the step's message (Telegram ends the spinner itself).
+    Not retried: after a timeout the query may have been answered, and a second answer is refused.
+    """
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        log.warning(
+            "answerCallbackQuery failed (%s); delivering the step anyway", type(exc).__name__
+        )
 
 
 async def _handle(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:

@@ -25,6 +25,9 @@ def command_menu(t: Lang) -> list[BotCommand]:
     return [
         BotCommand("aps", t.gettext("Your situation step by step: deadline and checklist")),
         BotCommand("faq", t.gettext("Ask a question, or browse the topics")),
+        BotCommand("checklist", t.gettext("Your document checklist, to tick off")),
+        BotCommand("remind", t.gettext("Reminders before your deadline: /remind 15/03/2027")),
+        BotCommand("reminders", t.gettext("List or cancel your reminders")),
         BotCommand("lang", t.gettext("Choose English or French")),
         BotCommand("help", t.gettext("What I can do")),
         BotCommand("privacy", t.gettext("What I store about you, and why")),

@@ -1,0 +1,81 @@
+"""Sending due reminders on Discord: a `discord.ext.tasks` loop that DMs each user.
+
+Every `INTERVAL` seconds the loop asks the engine for Discord's due reminders (claimed with a
+lease, see `bot.engine.reminders`), DMs each user (``fetch_user`` + ``send``, no mentions, the
+reminder's buttons as persistent `ChoiceButton`s), and marks each sent once Discord accepted it.
+discord.py waits out rate limits (429) itself. A user who closed their DMs or left is dropped; any
+other HTTP error leaves the reminder to be claimed again when its lease ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord.ext import tasks
+
+from bot.adapters.discord import buttons
+from bot.adapters.discord.keys import PLATFORM
+from bot.engine.reply import ChoiceKind
+from bot.render import discord_md
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.client import ApsClient
+    from bot.engine.reminders import ReminderDelivery
+
+log = logging.getLogger(__name__)
+
+INTERVAL = 60.0  # seconds between two checks
+MAX_LABEL = 80
+
+
+def start_reminder_loop(client: ApsClient, seconds: float = INTERVAL) -> tasks.Loop[Any]:
+    """Start the loop (call it once the client is ready); cancel it when the client closes."""
+
+    @tasks.loop(seconds=seconds)
+    async def reminder_loop() -> None:
+        try:
+            await send_due_reminders(client)
+        except Exception:  # one bad round must not end the loop
+            log.exception("discord: sending reminders failed")
+
+    reminder_loop.start()
+    return reminder_loop
+
+
+async def send_due_reminders(client: ApsClient) -> int:
+    """DM every due Discord reminder; how many were sent."""
+    engine = client.engine
+    sent = 0
+    for delivery in await engine.due_reminders(platform=PLATFORM):
+        if not delivery.sendable(engine.clock()):
+            continue  # too little lease left: whoever claims it next sends it
+        try:
+            await _send(client, delivery)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            # final: DMs closed, or the user is gone; retrying would never succeed
+            log.info("discord: reminder %s dropped (HTTP %s)", delivery.id, exc.status)
+            await engine.reminder_sent(delivery.id)
+            continue
+        except discord.HTTPException as exc:
+            log.warning(
+                "discord: reminder %s not sent (HTTP %s); retried later", delivery.id, exc.status
+            )
+            continue
+        await engine.reminder_sent(delivery.id)
+        sent += 1
+    return sent
+
+
+async def _send(client: ApsClient, delivery: ReminderDelivery) -> None:
+    user = await client.fetch_user(int(delivery.key.user))
+    contents = discord_md.render_messages(delivery.reply.messages)
+    view = discord.ui.View(timeout=None)
+    for choice in delivery.reply.choices[:25]:
+        label = " ".join(choice.label.split())[:MAX_LABEL]
+        view.add_item(buttons.ChoiceButton(choice.token, label, nav=choice.kind is ChoiceKind.NAV))
+    for i, content in enumerate(contents):
+        last = i == len(contents) - 1
+        kwargs: dict[str, Any] = {"view": view} if last and view.children else {}
+        await user.send(content, allowed_mentions=discord.AllowedMentions.none(), **kwargs)

@@ -1,0 +1,156 @@
+"""The outcome's documents as a personal checklist: tap to tick, saved, progress in the header.
+
+The Store keeps, per user and outcome, the indexes of the documents that apply to the user and of
+those ticked; never the documents' text or the answers that selected them. Which documents apply is
+decided once, when the checklist is opened under an outcome: the "My checklist" button carries them
+as a signed bit mask, so the checklist outlives the walkthrough state (which expires sooner).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.engine.markup import Bold, BulletList, Paragraph, Text, plain_text
+from bot.engine.reply import Choice, Reply, ReplyKind
+from bot.engine.state import Checklist
+from bot.knowledge.model import flow_context
+
+if TYPE_CHECKING:
+    from bot.engine.engine import _Ctx
+    from bot.engine.state import Conversation
+    from bot.knowledge.model import Node
+
+MAX_LABEL = 48  # characters of a document shown on its button (the list above has it whole)
+TICKED, UNTICKED = "✅", "⬜"
+
+
+def applicable(node: Node, answers: dict[str, str]) -> tuple[int, ...]:
+    return tuple(i for i, item in enumerate(node.documents) if item.applies(answers))
+
+
+def open_choice(ctx: _Ctx, node: Node, answers: dict[str, str]) -> Choice | None:
+    """ "My checklist" under an outcome that has documents for this user."""
+    items = applicable(node, answers)
+    if not items:
+        return None
+    mask = format(sum(1 << i for i in items), "x")
+    fields = ("o", ctx.kb.flow.version, str(node.index), mask)
+    return Choice(ctx.codec.encode("c", fields, ctx.owner), ctx.t.gettext("📋 My checklist"))
+
+
+async def on_command(ctx: _Ctx, conv: Conversation | None) -> Reply:
+    """/checklist: the walkthrough's current outcome, else the checklist changed last."""
+    if not ctx.private:
+        return ctx.personal()
+    assert ctx.event is not None
+    key = ctx.event.key
+    flow = ctx.kb.flow
+    if conv and conv.node and conv.flow_version == flow.version:
+        node = flow.nodes.get(conv.node)
+        if node is not None and node.kind == "outcome":
+            items = applicable(node, conv.answers)
+            if items:
+                return await _open(ctx, node, items)
+    found = await ctx.engine.store.get_checklist(key.platform, key.user)
+    if found is None:
+        return ctx.reply(
+            ReplyKind.INFO,
+            ctx.msg(
+                ctx.t.gettext(
+                    "You have no checklist yet. Send /aps: the walkthrough ends with the documents "
+                    "you need, and a button to tick them off."
+                )
+            ),
+        )
+    node = flow.nodes.get(found.outcome)
+    if found.flow_version != flow.version or node is None:
+        return ctx.reply(
+            ReplyKind.INFO,
+            ctx.msg(
+                ctx.t.gettext(
+                    "The walkthrough has changed since you made your checklist. Send /aps again "
+                    "for an up-to-date one."
+                )
+            ),
+        )
+    return render(ctx, node, found)
+
+
+async def on_choice(ctx: _Ctx, fields: tuple[str, ...]) -> Reply:
+    """Open the checklist (``o``, with the mask) or tick/untick one item (``t``)."""
+    flow = ctx.kb.flow
+    if len(fields) != 4 or fields[1] != flow.version or not fields[2].isdigit():
+        return ctx.expired()
+    action, _, node_index, arg = fields
+    node = flow.by_index(int(node_index))
+    if node is None or node.kind != "outcome" or not ctx.private:
+        return ctx.expired()
+    if action == "o":
+        try:
+            mask = int(arg, 16)
+        except ValueError:
+            return ctx.expired()
+        items = tuple(i for i in range(len(node.documents)) if mask >> i & 1)
+        return await _open(ctx, node, items) if items else ctx.expired()
+    if action == "t" and arg.isdigit():
+        assert ctx.event is not None
+        key = ctx.event.key
+        store = ctx.engine.store
+        found = await store.get_checklist(key.platform, key.user, node.id)
+        item = int(arg)
+        if found is None or found.flow_version != flow.version or item not in found.items:
+            return ctx.expired()  # forgotten (/forget, retention) or made on an older walkthrough
+        ticked = found.ticked ^ {item}
+        updated = Checklist(node.id, flow.version, found.items, ticked, ctx.now)
+        await store.save_checklist(key.platform, key.user, updated)
+        return render(ctx, node, updated)
+    return ctx.expired()
+
+
+async def _open(ctx: _Ctx, node: Node, items: tuple[int, ...]) -> Reply:
+    """The user's checklist for `node`, created (or brought up to date) with `items`."""
+    assert ctx.event is not None
+    key = ctx.event.key
+    store = ctx.engine.store
+    found = await store.get_checklist(key.platform, key.user, node.id)
+    version = ctx.kb.flow.version
+    ticked = found.ticked & set(items) if found and found.flow_version == version else frozenset()
+    checklist = Checklist(node.id, version, items, frozenset(ticked), ctx.now)
+    if found != checklist:
+        await store.save_checklist(key.platform, key.user, checklist)
+    return render(ctx, node, checklist)
+
+
+def render(ctx: _Ctx, node: Node, checklist: Checklist) -> Reply:
+    """Header with progress, the items with their marks, one button per item."""
+    t = ctx.t
+    done, total = len(checklist.ticked), len(checklist.items)
+    title = t.pgettext(flow_context(node.id, "title"), node.title)
+    blocks: list = [
+        *ctx.msg(
+            t.gettext("**📋 Your checklist: {done}/{total}**"), done=str(done), total=str(total)
+        ),
+        Paragraph((Text(title),)),
+    ]
+    lines = []
+    choices = []
+    for n, index in enumerate(checklist.items, 1):
+        text = ctx.inlines(
+            ctx.knowledge_text(flow_context(node.id, "documents"), node.documents[index].text)
+        )
+        mark = TICKED if index in checklist.ticked else UNTICKED
+        lines.append((Text(mark + " "), *text))
+        short = " ".join(plain_text((Paragraph(text),)).split())
+        if len(short) > MAX_LABEL:
+            short = short[: MAX_LABEL - 1] + "…"
+        fields = ("t", ctx.kb.flow.version, str(node.index), str(index))
+        choices.append(Choice(ctx.codec.encode("c", fields, ctx.owner), f"{mark} {n}. {short}"))
+    blocks.append(BulletList(tuple(lines)))
+    if done == total:
+        footer = t.gettext("All done! Check every document once more before you apply.")
+    else:
+        footer = t.gettext("Tap an item to tick it; tap it again to untick it.")
+    blocks.append(
+        Paragraph((Bold((Text(footer),)),)) if done == total else Paragraph((Text(footer),))
+    )
+    return ctx.reply(ReplyKind.INFO, tuple(blocks), choices=choices)

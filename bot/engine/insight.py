@@ -1,0 +1,67 @@
+"""What moderators see: aggregate counters, never who did what.
+
+The engine bumps named counters in the Store as things happen; `gather` turns them into a `Report`
+for the admin /stats and ``aps-bot report``. A counter is a name and a number: no user id, no
+conversation key, no message text (the top missed questions are the normalised texts already kept
+by `Store.record_miss`, without who asked).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.storage.base import Store
+
+ASKED = "questions.asked"
+ANSWERED = "questions.answered"  # a confident answer
+UNSURE = "questions.unsure"  # "did you mean…"
+MISSED = "questions.missed"  # no match: the question is also recorded as a miss
+OUTCOME = "outcome."  # + the outcome node id: a walkthrough reached it
+LANG = "lang."  # + the language of a question asked or an outcome shown
+VOTE_UP = "vote.up."  # + the FAQ entry id
+VOTE_DOWN = "vote.down."
+QUESTION_KEYS = (ASKED, ANSWERED, UNSURE, MISSED)
+
+
+@dataclass
+class Report:
+    """Everything /stats and ``aps-bot report`` show.
+
+    Attributes:
+        questions: asked, answered, unsure, missed (keys without the ``questions.`` prefix).
+        top_missed: the most frequent unanswered normalised questions and their counts.
+        outcomes: walkthrough outcome id → times reached, most frequent first.
+        languages: language code → questions asked and outcomes shown in it.
+        votes: FAQ entry id → (helpful, not helpful), most voted first.
+        stored: what the Store holds now (conversations, users with a language…).
+    """
+
+    questions: dict[str, int] = field(default_factory=dict)
+    top_missed: list[tuple[str, int]] = field(default_factory=list)
+    outcomes: list[tuple[str, int]] = field(default_factory=list)
+    languages: list[tuple[str, int]] = field(default_factory=list)
+    votes: list[tuple[str, int, int]] = field(default_factory=list)
+    stored: dict[str, int] = field(default_factory=dict)
+
+
+def _ranked(counters: dict[str, int], prefix: str) -> list[tuple[str, int]]:
+    found = [(k[len(prefix) :], v) for k, v in counters.items() if k.startswith(prefix)]
+    return sorted(found, key=lambda kv: (-kv[1], kv[0]))
+
+
+async def gather(store: Store, top: int = 10) -> Report:
+    """The report from the Store's counters."""
+    counters = await store.counters()
+    up, down = dict(_ranked(counters, VOTE_UP)), dict(_ranked(counters, VOTE_DOWN))
+    votes = [(e, up.get(e, 0), down.get(e, 0)) for e in set(up) | set(down)]
+    votes.sort(key=lambda v: (-(v[1] + v[2]), v[0]))
+    return Report(
+        questions={k.split(".", 1)[1]: counters.get(k, 0) for k in QUESTION_KEYS},
+        top_missed=await store.misses(top),
+        outcomes=_ranked(counters, OUTCOME),
+        languages=_ranked(counters, LANG),
+        votes=votes,
+        stored=await store.counts(),
+    )

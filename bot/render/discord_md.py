@@ -24,6 +24,9 @@ EMBED_COLOUR = discord.Colour(0x2B6CB0)
 _ZWSP = "\u200b"
 _HEADING = re.compile(r"^\*\*[^\n]+\*\*$")
 _MENTION = re.compile(r"<(?=[@#:]|/|a:|t:)")  # <@user>, <@&role>, <#channel>, </cmd:id>, <:emoji:>
+# an escape pair, or a bracket: discord.py escapes only the first "[" of a text, so "a [x](u)
+# [y](v)" kept a live masked link; every bracket not yet escaped gets a backslash
+_BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.DOTALL)
 
 
 def no_mentions() -> discord.AllowedMentions:
@@ -33,9 +36,14 @@ def no_mentions() -> discord.AllowedMentions:
 
 def escape(text: str) -> str:
     """`text` as literal Discord Markdown: no formatting, no mention, no masked link."""
-    text = escape_markdown(text, as_needed=False, ignore_links=True)
+    text = _escape_brackets(escape_markdown(text, as_needed=False, ignore_links=True))
     text = escape_mentions(text)
     return _MENTION.sub("<" + _ZWSP, text)
+
+
+def _escape_brackets(markdown: str) -> str:
+    """Escape every "[" and "]" of `markdown` that is not escaped already (idempotent)."""
+    return _BRACKET_OR_ESCAPE.sub(lambda m: m[0] if len(m[0]) == 2 else "\\" + m[0], markdown)
 
 
 def _url(url: str) -> str:
@@ -52,7 +60,11 @@ def render_inlines(inlines: tuple[Inline, ...]) -> str:
             inner = render_inlines(node.children)
             out.append(f"**{inner}**" if inner.strip() else inner)
         elif isinstance(node, Link):
-            label = render_inlines(node.children).replace("]", "\\]")
+            label = _escape_brackets(render_inlines(node.children))
+            if not node.url.lower().startswith(("http://", "https://")):
+                # Discord links only http(s); any other target is shown as text, never linked
+                out.append(f"{label} ({escape(node.url)})" if label else escape(node.url))
+                continue
             # <url> keeps Discord from unfurling a preview under every answer
             out.append(f"[{label}](<{_url(node.url)}>)" if label else f"<{_url(node.url)}>")
     return "".join(out)

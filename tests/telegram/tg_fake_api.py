@@ -11,10 +11,11 @@ import asyncio
 import contextlib
 import itertools
 import json
+import random
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -44,6 +45,14 @@ class Call:
     params: dict[str, Any]
     at: float
     token: str
+    # "ok", or what went wrong: an injected fault ("429", "500", "timeout", "drop") or "400" (a
+    # refused edit). After "timeout" the call took effect (only the response was lost).
+    outcome: str = "ok"
+    result: Any = None  # what the call returned when it succeeded (a sent message: its JSON)
+
+    @property
+    def took_effect(self) -> bool:
+        return self.outcome in ("ok", "timeout")
 
     def __getitem__(self, key: str) -> Any:
         return self.params[key]
@@ -52,12 +61,63 @@ class Call:
         return self.params.get(key, default)
 
 
+@dataclass
+class FaultPlan:
+    """Injected faults: each call to one of `methods` fails with probability `rate` (seeded).
+
+    Kinds, taken in turn from `kinds` (so every kind occurs):
+    - ``429``: Too Many Requests with ``retry_after`` (nothing done);
+    - ``500``: Internal Server Error (nothing done);
+    - ``timeout``: the call takes effect, but the response comes `delay` seconds late, after the
+      client has given up (so a retry may deliver the message twice, as with the real Telegram);
+    - ``drop``: the connection is closed without a response (nothing done).
+    ``timeout`` is never applied to getUpdates: its client timeout includes the long-poll time.
+    Bounded: at most `max_faults` in all.
+    """
+
+    rate: float = 0.2
+    seed: int = 0
+    kinds: tuple[str, ...] = ("429", "500", "timeout", "drop")
+    methods: frozenset[str] = frozenset(
+        {"getupdates", "sendmessage", "editmessagetext", "answercallbackquery"}
+    )
+    retry_after: float = 1
+    delay: float = 1.0
+    max_faults: int = 1000
+    injected: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+        self._turn = 0
+
+    def draw(self, method: str) -> str | None:
+        """The fault for this call of `method`, if any."""
+        name = method.lower()
+        if name not in self.methods or sum(self.injected.values()) >= self.max_faults:
+            return None
+        if self._random.random() >= self.rate:
+            return None
+        kind = self.kinds[self._turn % len(self.kinds)]
+        self._turn += 1
+        if kind == "timeout" and name == "getupdates":
+            kind = self.kinds[self._turn % len(self.kinds)]
+            self._turn += 1
+            if kind == "timeout":
+                return None
+        self.injected[kind] += 1
+        return kind
+
+
 class FakeBotAPI:
     """Start with ``await api.start()``; `base_url` is what ``TELEGRAM_API_BASE_URL`` takes."""
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.failures: dict[str, deque[tuple[int, dict]]] = defaultdict(deque)
+        self.faults: FaultPlan | None = None  # set to inject random faults (`FaultPlan`)
+        # True: an edit that changes nothing is refused ("message is not modified"), as Telegram does
+        self.strict_edits = False
+        self._contents: dict[tuple[int, int], tuple[str, str]] = {}
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -162,12 +222,48 @@ class FakeBotAPI:
         await self._notify()
         if self.failures[method]:
             status, body = self.failures[method].popleft()
+            call.outcome = str(status)
             return web.json_response(body, status=status)
+        fault = self.faults.draw(method) if self.faults else None
+        if fault in ("429", "500", "drop"):
+            call.outcome = fault
+            return self._fault(request, fault)
+        if self.strict_edits and method.lower() == "editmessagetext" and self._unchanged(params):
+            call.outcome = "400"
+            return web.json_response(NOT_MODIFIED, status=400)
         if method.lower() == "getupdates":
             result: Any = await self._get_updates(params)
         else:
             result = self._result(method, params)
+        call.result = result
+        if fault == "timeout":  # done, but the answer arrives after the client gave up
+            call.outcome = fault
+            assert self.faults is not None
+            await asyncio.sleep(self.faults.delay)
         return web.json_response({"ok": True, "result": result})
+
+    def _fault(self, request: web.Request, kind: str) -> web.Response:
+        if kind == "429":
+            assert self.faults is not None
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": self.faults.retry_after},
+                },
+                status=429,
+            )
+        if kind == "500":
+            body = {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+            return web.json_response(body, status=500)
+        assert request.transport is not None
+        request.transport.close()  # "drop": the client sees the connection end, no response
+        return web.Response()
+
+    def _unchanged(self, params: dict) -> bool:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        return self._contents.get(key) == _content(params)
 
     async def _get_updates(self, params: dict) -> list[dict]:
         offset = int(params.get("offset") or 0)
@@ -207,7 +303,20 @@ class FakeBotAPI:
             message["is_topic_message"] = True
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        self._contents[(chat_id, message_id)] = _content(params)
         return message
+
+
+NOT_MODIFIED = {
+    "ok": False,
+    "error_code": 400,
+    "description": "Bad Request: message is not modified: specified new message content and "
+    "reply markup are exactly the same as a current content and reply markup of the message",
+}
+
+
+def _content(params: dict) -> tuple[str, str]:
+    return params.get("text", ""), json.dumps(params.get("reply_markup"), sort_keys=True)
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import contextlib
 import functools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 from tg_fake_api import BOT_ID, BOT_USERNAME, Call, FakeBotAPI
 
@@ -49,8 +50,12 @@ def _loaded() -> Engine:
     return build_engine(Config.from_env({"APS_BOT_DATABASE": "memory"}))
 
 
-def fresh_engine(config: Config) -> Engine:
-    """What `build_engine(config)` gives, with the knowledge and catalogs already loaded."""
+def fresh_engine(config: Config, **options: Any) -> Engine:
+    """What `build_engine(config)` gives, with the knowledge and catalogs already loaded.
+
+    Args:
+        options: passed to `Engine` (a ``clock``, in tests that control time).
+    """
     loaded = _loaded()
     return Engine(
         loaded.knowledge,
@@ -58,15 +63,29 @@ def fresh_engine(config: Config) -> Engine:
         loaded.catalogs,
         retention_days=config.retention_days,
         admins=config.admins,
+        **options,
     )
 
 
 @contextlib.asynccontextmanager
-async def running(api: FakeBotAPI, **env: str) -> AsyncIterator[RunningBot]:
-    """Run the bot as `aps-bot` does until the block ends, then cancel it: it must stop cleanly."""
+async def running(
+    api: FakeBotAPI,
+    *,
+    engine: Engine | None = None,
+    overrides: dict[str, Any] | None = None,
+    **env: str,
+) -> AsyncIterator[RunningBot]:
+    """Run the bot as `aps-bot` does until the block ends, then cancel it: it must stop cleanly.
+
+    Args:
+        engine: the engine to run (default: a fresh one on a memory store).
+        overrides: passed to `run_telegram` (e.g. ``request`` with short client timeouts).
+    """
     config = make_config(api, **env)
-    engine = fresh_engine(config)
-    task = asyncio.create_task(run_telegram(config, engine), name="telegram-under-test")
+    engine = engine or fresh_engine(config)
+    task = asyncio.create_task(
+        run_telegram(config, engine, **(overrides or {})), name="telegram-under-test"
+    )
     try:
         method = "setWebhook" if env.get("TELEGRAM_WEBHOOK_URL") else "getUpdates"
         await api.wait_for(method, timeout=10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -12,12 +13,47 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine import Engine
+from bot.i18n import Catalogs
+from bot.knowledge import Knowledge, load_knowledge
+from bot.storage import MemoryStore
 from bot.testing import Client, FakeClock
+
+FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
 
 
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def fixture_knowledge() -> Knowledge:
+    """The small, content-independent knowledge base of tests/fixtures/kb (loaded once)."""
+    return load_knowledge(FIXTURE_KB, today=dt.date(2026, 11, 27))
+
+
+@pytest.fixture(scope="session")
+def catalogs() -> Catalogs:
+    return Catalogs()
+
+
+@pytest.fixture
+def make_engine(fixture_knowledge: Knowledge, catalogs: Catalogs, clock: FakeClock):
+    """``make_engine(store=None, **options)``: an engine on the fixture knowledge and the test's
+    clock, without flood control (tests click faster than people)."""
+
+    def make(store=None, **options) -> Engine:
+        return Engine(
+            fixture_knowledge,
+            store or MemoryStore(),
+            catalogs,
+            clock=clock,
+            flood_control=False,
+            **options,
+        )
+
+    return make
 
 
 @pytest.fixture

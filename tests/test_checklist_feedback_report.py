@@ -4,34 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import datetime as dt
 import io
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
-from bot.engine import Engine, ReplyKind
-from bot.i18n import Catalogs
-from bot.knowledge import load_knowledge
+from bot.engine import ReplyKind
 from bot.storage import MemoryStore, SqliteStore
 from bot.testing import Client
-
-KB = Path(__file__).parent / "fixtures" / "kb"
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge(KB, today=dt.date(2026, 11, 27))
-
-
-@pytest.fixture(scope="module")
-def catalogs() -> Catalogs:
-    return Catalogs()
-
-
-def engine_on(store, kb, catalogs, clock, **kw) -> Engine:
-    return Engine(kb, store, catalogs, clock=clock, flood_control=False, **kw)
 
 
 async def to_outcome(c: Client, group: str = "Indian") -> None:
@@ -45,10 +26,10 @@ async def to_outcome(c: Client, group: str = "Indian") -> None:
 
 
 async def test_checklist_ticks_untick_and_survives_a_restart(
-    kb, catalogs, clock, tmp_path: Path
+    make_engine, clock, tmp_path: Path
 ) -> None:
     db = tmp_path / "db.sqlite3"
-    c = Client(engine_on(SqliteStore(db), kb, catalogs, clock), lang="en")
+    c = Client(make_engine(SqliteStore(db)), lang="en")
     await to_outcome(c)
     await c.click("My checklist")
     assert "Your checklist: 0/2" in c.text and "India outcome" in c.text
@@ -61,7 +42,7 @@ async def test_checklist_ticks_untick_and_survives_a_restart(
     assert "1/2" in c.text
     await c.engine.store.close()
 
-    restarted = Client(engine_on(SqliteStore(db), kb, catalogs, clock), lang="fr")
+    restarted = Client(make_engine(SqliteStore(db)), lang="fr")
     await restarted.send("/checklist")
     assert "Votre liste de documents : 1/2" in restarted.text
     assert restarted.labels == ["✅ 1. Passport", "⬜ 2. Only for Indians"]
@@ -74,8 +55,8 @@ async def test_checklist_ticks_untick_and_survives_a_restart(
     await restarted.engine.store.close()
 
 
-async def test_checklist_has_only_the_documents_that_apply(kb, catalogs, clock) -> None:
-    c = Client(engine_on(MemoryStore(), kb, catalogs, clock), lang="en")
+async def test_checklist_has_only_the_documents_that_apply(make_engine, clock) -> None:
+    c = Client(make_engine(MemoryStore()), lang="en")
     await to_outcome(c, "Other")
     await c.click("My checklist")
     assert "0/1" in c.text and c.labels == ["⬜ 1. Passport"]
@@ -83,8 +64,8 @@ async def test_checklist_has_only_the_documents_that_apply(kb, catalogs, clock) 
     assert "0/1" in c.text
 
 
-async def test_checklist_is_personal(kb, catalogs, clock) -> None:
-    c = Client(engine_on(MemoryStore(), kb, catalogs, clock), lang="en")
+async def test_checklist_is_personal(make_engine, clock) -> None:
+    c = Client(make_engine(MemoryStore()), lang="en")
     await c.send("/checklist")
     assert "no checklist yet" in c.text
     await to_outcome(c)
@@ -102,8 +83,8 @@ async def test_checklist_is_personal(kb, catalogs, clock) -> None:
 # ------------------------------------------------------------------ feedback
 
 
-async def test_votes_are_counted_once_per_answer_shown(kb, catalogs, clock) -> None:
-    c = Client(engine_on(MemoryStore(), kb, catalogs, clock), lang="en")
+async def test_votes_are_counted_once_per_answer_shown(make_engine, clock) -> None:
+    c = Client(make_engine(MemoryStore()), lang="en")
     await c.send("how much does it cost")
     assert c.labels[-2:] == ["👍 Helpful", "👎 Not helpful"]
     answer = c.reply
@@ -118,8 +99,8 @@ async def test_votes_are_counted_once_per_answer_shown(kb, catalogs, clock) -> N
     assert counters["vote.up.fee"] == 1 and counters["vote.down.fee"] == 1
 
 
-async def test_anyone_in_a_group_can_vote_once(kb, catalogs, clock) -> None:
-    engine = engine_on(MemoryStore(), kb, catalogs, clock)
+async def test_anyone_in_a_group_can_vote_once(make_engine, clock) -> None:
+    engine = make_engine(MemoryStore())
     asker = Client(engine, user="a", scope="group", private=False, lang="en")
     await asker.send("how much does it cost")
     assert asker.labels == ["👍 Helpful", "👎 Not helpful"]
@@ -133,11 +114,11 @@ async def test_anyone_in_a_group_can_vote_once(kb, catalogs, clock) -> None:
 
 
 async def test_feedback_and_questions_are_counted_without_user_ids(
-    kb, catalogs, clock, tmp_path: Path
+    make_engine, clock, tmp_path: Path
 ) -> None:
     db = tmp_path / "db.sqlite3"
     store = SqliteStore(db)
-    c = Client(engine_on(store, kb, catalogs, clock), lang="en")
+    c = Client(make_engine(store), lang="en")
     await c.send("how much does it cost")
     await c.send("zzz qqq xyzzy")
     await to_outcome(c)
@@ -152,9 +133,9 @@ async def test_feedback_and_questions_are_counted_without_user_ids(
 # ------------------------------------------------------------------ report
 
 
-async def seed(db: Path, kb, catalogs, clock) -> None:
+async def seed(db: Path, make_engine, clock) -> None:
     store = SqliteStore(db)
-    en = Client(engine_on(store, kb, catalogs, clock), lang="en")
+    en = Client(make_engine(store), lang="en")
     fr = en.other("bob", lang="fr", scope="dm-bob")
     for question in ("how much does it cost", "zzz qqq xyzzy", "zzz qqq xyzzy", "visa talent"):
         await en.send(question)
@@ -166,10 +147,10 @@ async def seed(db: Path, kb, catalogs, clock) -> None:
 
 
 def test_report_text_and_csv_on_a_seeded_database(
-    kb, catalogs, clock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    make_engine, clock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "seeded.sqlite3"
-    asyncio.run(seed(db, kb, catalogs, clock))  # the CLI runs its own event loop
+    asyncio.run(seed(db, make_engine, clock))  # the CLI runs its own event loop
 
     assert main(["report", "--database", str(db)]) == 0
     text = capsys.readouterr().out
@@ -201,8 +182,8 @@ def test_report_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "--csv" in capsys.readouterr().out
 
 
-async def test_stats_shows_the_report_to_admins(kb, catalogs, clock) -> None:
-    engine = engine_on(MemoryStore(), kb, catalogs, clock, admins=frozenset({"root"}))
+async def test_stats_shows_the_report_to_admins(make_engine, clock) -> None:
+    engine = make_engine(MemoryStore(), admins=frozenset({"root"}))
     user = Client(engine, user="eve", lang="en")
     await user.send("how much does it cost")
     await user.click("👍 Helpful")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,14 @@ KB = Path(__file__).parent / "fixtures" / "kb"
 @pytest.fixture
 async def c(clock: FakeClock) -> Client:
     return await Client.create(knowledge_dir=KB, clock=clock, lang="en")
+
+
+def copied_engine(tmp_path: Path, clock: FakeClock, **kw) -> tuple[Engine, Path]:
+    """An engine on a copy of the fixture knowledge, which a test may then edit and reload."""
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(KB, kb_dir)
+    knowledge = load_knowledge(kb_dir, today=dt.date(2026, 11, 27))
+    return Engine(knowledge, MemoryStore(), Catalogs(), clock=clock, **kw), kb_dir
 
 
 async def walk_to_expiry(c: Client, group: str = "Other") -> None:
@@ -265,17 +274,7 @@ async def test_forget_in_french_uses_plural_forms(clock: FakeClock) -> None:
 
 
 async def test_admin_commands(tmp_path: Path, clock: FakeClock) -> None:
-    import shutil
-
-    kb_dir = tmp_path / "kb"
-    shutil.copytree(KB, kb_dir)
-    engine = Engine(
-        load_knowledge(kb_dir, today=dt.date(2026, 11, 27)),
-        MemoryStore(),
-        Catalogs(),
-        clock=clock,
-        admins=frozenset({"test:root"}),
-    )
+    engine, kb_dir = copied_engine(tmp_path, clock, admins=frozenset({"test:root"}))
     admin = Client(engine, user="root", lang="en")
     user = Client(engine, user="eve", lang="en")
     await user.send("/stats")
@@ -285,7 +284,9 @@ async def test_admin_commands(tmp_path: Path, clock: FakeClock) -> None:
     assert "Unanswered questions: 1" in admin.text and "zzz qqq xyzzy" in admin.text
     (kb_dir / "faq.yaml").write_text("entries: [", encoding="utf-8")
     await admin.send("/reload")
-    assert "kept the current version" in admin.text and re.search(r"faq\.yaml:\d+: invalid YAML", admin.text)
+    assert "kept the current version" in admin.text and re.search(
+        r"faq\.yaml:\d+: invalid YAML", admin.text
+    )
     await user.send("how much does the card cost")
     assert user.reply.faq_id == "fee"  # the old knowledge still answers
     shutil.copy(KB / "faq.yaml", kb_dir / "faq.yaml")
@@ -339,17 +340,7 @@ async def test_flood_gets_one_notice_then_silence_then_service(c: Client, clock:
 
 
 async def test_reload_mid_walkthrough_restarts_cleanly(tmp_path: Path, clock: FakeClock) -> None:
-    import shutil
-
-    kb_dir = tmp_path / "kb"
-    shutil.copytree(KB, kb_dir)
-    engine = Engine(
-        load_knowledge(kb_dir, today=dt.date(2026, 11, 27)),
-        MemoryStore(),
-        Catalogs(),
-        clock=clock,
-        admins=frozenset({"test:root"}),
-    )
+    engine, kb_dir = copied_engine(tmp_path, clock, admins=frozenset({"test:root"}))
     c = Client(engine, user="alice", lang="en")
     await walk_to_expiry(c)
     old_menu = c.reply.choices
@@ -369,13 +360,7 @@ async def test_reload_mid_walkthrough_restarts_cleanly(tmp_path: Path, clock: Fa
 async def test_reload_mid_date_question_restarts_instead_of_guessing(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    import shutil
-
-    kb_dir = tmp_path / "kb"
-    shutil.copytree(KB, kb_dir)
-    engine = Engine(
-        load_knowledge(kb_dir, today=dt.date(2026, 11, 27)), MemoryStore(), Catalogs(), clock=clock
-    )
+    engine, kb_dir = copied_engine(tmp_path, clock)
     c = Client(engine, user="alice", lang="en")
     await walk_to_expiry(c)
     text = (kb_dir / "flow.yaml").read_text(encoding="utf-8")

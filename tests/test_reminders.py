@@ -7,36 +7,17 @@ import datetime as dt
 import io
 from pathlib import Path
 
-import pytest
-
 from bot.console import Console
-from bot.engine import Engine, ReplyKind
+from bot.engine import ReplyKind
 from bot.engine.markup import plain_text
 from bot.engine.reminders import LEASE_MARGIN, LEASE_SECONDS
-from bot.i18n import Catalogs
-from bot.knowledge import load_knowledge
 from bot.storage import MemoryStore, SqliteStore
 from bot.storage.redis import RedisStore
 from bot.testing import Client
 
-KB = Path(__file__).parent / "fixtures" / "kb"
 DAY = 86400.0
 # FakeClock starts on 27 November 2026, 12:00 UTC; the deadline is 108 days later
 DEADLINE = "15/03/2027"
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge(KB, today=dt.date(2026, 11, 27))
-
-
-@pytest.fixture(scope="module")
-def catalogs() -> Catalogs:
-    return Catalogs()
-
-
-def engine_on(store, kb, catalogs, clock) -> Engine:
-    return Engine(kb, store, catalogs, clock=clock, flood_control=False)
 
 
 def due_days(reminders) -> list[str]:
@@ -47,8 +28,8 @@ def text_of(reply) -> str:
     return "\n\n".join(plain_text(m) for m in reply.messages)
 
 
-async def test_remind_sets_the_four_titre_reminders_still_to_come(kb, catalogs, clock) -> None:
-    c = Client(engine_on(MemoryStore(), kb, catalogs, clock), lang="en")
+async def test_remind_sets_the_four_titre_reminders_still_to_come(make_engine, clock) -> None:
+    c = Client(make_engine(MemoryStore()), lang="en")
     await c.send(f"/remind {DEADLINE}")
     assert "I will remind you 4 times" in c.text and "14 January 2027" in c.text
     stored = await c.engine.store.list_reminders("test", "alice")
@@ -67,8 +48,8 @@ async def test_remind_sets_the_four_titre_reminders_still_to_come(kb, catalogs, 
     assert len(await c.engine.store.list_reminders("test", "alice")) == 2  # replaced, not added
 
 
-async def test_the_date_can_be_the_end_of_the_rece_instead(kb, catalogs, clock) -> None:
-    c = Client(engine_on(MemoryStore(), kb, catalogs, clock), lang="en")
+async def test_the_date_can_be_the_end_of_the_rece_instead(make_engine, clock) -> None:
+    c = Client(make_engine(MemoryStore()), lang="en")
     await c.send(f"/remind {DEADLINE}")
     await c.click("No: that is when my RECE card or APS ends")
     assert "ends on 15 March 2027" in c.text and "14 January 2027" in c.text
@@ -81,8 +62,8 @@ async def test_the_date_can_be_the_end_of_the_rece_instead(kb, catalogs, clock) 
     assert kinds == ["rece", "titre", "titre", "titre", "titre"]
 
 
-async def test_bad_past_and_too_close_dates(kb, catalogs, clock) -> None:
-    c = Client(engine_on(MemoryStore(), kb, catalogs, clock), lang="en")
+async def test_bad_past_and_too_close_dates(make_engine, clock) -> None:
+    c = Client(make_engine(MemoryStore()), lang="en")
     await c.send("/remind someday")
     assert c.reply.kind is ReplyKind.ERROR and "couldn't read that as a date" in c.text
     await c.send("/remind 01/01/2026")
@@ -94,8 +75,8 @@ async def test_bad_past_and_too_close_dates(kb, catalogs, clock) -> None:
     assert await c.engine.store.list_reminders("test", "alice") == []
 
 
-async def test_opt_in_under_the_outcome_and_not_in_groups(kb, catalogs, clock) -> None:
-    c = Client(engine_on(MemoryStore(), kb, catalogs, clock), lang="en")
+async def test_opt_in_under_the_outcome_and_not_in_groups(make_engine, clock) -> None:
+    c = Client(make_engine(MemoryStore()), lang="en")
     await c.send("/aps")
     await c.click("Other")
     await c.click("Master")
@@ -111,8 +92,8 @@ async def test_opt_in_under_the_outcome_and_not_in_groups(kb, catalogs, clock) -
     assert await c.engine.store.list_reminders("test", "bob") == []
 
 
-async def test_french_reminder_text(kb, catalogs, clock) -> None:
-    c = Client(engine_on(MemoryStore(), kb, catalogs, clock), lang="fr")
+async def test_french_reminder_text(make_engine, clock) -> None:
+    c = Client(make_engine(MemoryStore()), lang="fr")
     await c.send(f"/remind {DEADLINE}")
     assert "je vous le rappellerai 4 fois" in c.text and "14 janvier 2027" in c.text
     clock.now = dt.datetime(2027, 1, 14, 8, 1, tzinfo=dt.UTC).timestamp()
@@ -120,8 +101,8 @@ async def test_french_reminder_text(kb, catalogs, clock) -> None:
     assert "votre titre expire le 15 mars 2027, dans 60 jours" in text_of(delivery.reply)
 
 
-async def test_due_reminder_is_delivered_once_then_gone(kb, catalogs, clock) -> None:
-    c = Client(engine_on(MemoryStore(), kb, catalogs, clock), lang="en")
+async def test_due_reminder_is_delivered_once_then_gone(make_engine, clock) -> None:
+    c = Client(make_engine(MemoryStore()), lang="en")
     engine = c.engine
     await c.send(f"/remind {DEADLINE}")
     assert await engine.due_reminders(platform="test") == []  # nothing due yet
@@ -139,17 +120,17 @@ async def test_due_reminder_is_delivered_once_then_gone(kb, catalogs, clock) -> 
 
 
 async def test_a_crash_before_the_mark_gives_at_most_one_duplicate_after_the_lease(
-    kb, catalogs, clock, tmp_path: Path
+    make_engine, clock, tmp_path: Path
 ) -> None:
     db = tmp_path / "db.sqlite3"
-    first = engine_on(SqliteStore(db), kb, catalogs, clock)
+    first = make_engine(SqliteStore(db))
     c = Client(first, lang="en")
     await c.send(f"/remind {DEADLINE}")
     clock.now = dt.datetime(2027, 1, 14, 9, 0, tzinfo=dt.UTC).timestamp()
     (sent,) = await first.due_reminders(platform="test")
     # the platform accepted the message, then the process died before reminder_sent
     await first.store.close()
-    second = engine_on(SqliteStore(db), kb, catalogs, clock)  # the restart
+    second = make_engine(SqliteStore(db))  # the restart
     assert await second.due_reminders(platform="test") == []  # still leased: no duplicate yet
     clock.advance(LEASE_SECONDS - 1)
     assert await second.due_reminders(platform="test") == []
@@ -162,13 +143,13 @@ async def test_a_crash_before_the_mark_gives_at_most_one_duplicate_after_the_lea
     await second.store.close()
 
 
-async def test_reminders_survive_a_restart(kb, catalogs, clock, tmp_path: Path) -> None:
+async def test_reminders_survive_a_restart(make_engine, clock, tmp_path: Path) -> None:
     db = tmp_path / "db.sqlite3"
-    first = engine_on(SqliteStore(db), kb, catalogs, clock)
+    first = make_engine(SqliteStore(db))
     await Client(first, lang="fr").send(f"/remind {DEADLINE}")
     await first.store.close()
     clock.now = dt.datetime(2027, 2, 13, 8, 0, tzinfo=dt.UTC).timestamp()
-    second = engine_on(SqliteStore(db), kb, catalogs, clock)
+    second = make_engine(SqliteStore(db))
     deliveries = await second.due_reminders(platform="test")
     # the 60-day one was missed while down: only the latest of that deadline is sent
     (delivery,) = deliveries
@@ -179,8 +160,8 @@ async def test_reminders_survive_a_restart(kb, catalogs, clock, tmp_path: Path) 
     await second.store.close()
 
 
-async def test_reminders_about_a_past_date_are_dropped(kb, catalogs, clock) -> None:
-    engine = engine_on(MemoryStore(), kb, catalogs, clock)
+async def test_reminders_about_a_past_date_are_dropped(make_engine, clock) -> None:
+    engine = make_engine(MemoryStore())
     await Client(engine, lang="en").send(f"/remind {DEADLINE}")
     clock.now = dt.datetime(2027, 4, 1, tzinfo=dt.UTC).timestamp()  # down for months
     assert await engine.due_reminders(platform="test") == []
@@ -188,11 +169,11 @@ async def test_reminders_about_a_past_date_are_dropped(kb, catalogs, clock) -> N
 
 
 async def test_two_engines_on_one_redis_never_both_claim_a_reminder(
-    kb, catalogs, clock, redis_url: str, tmp_path: Path
+    make_engine, clock, redis_url: str, tmp_path: Path
 ) -> None:
     prefix = f"rem-{tmp_path.name}:"
-    a = engine_on(RedisStore(redis_url, prefix=prefix), kb, catalogs, clock)
-    b = engine_on(RedisStore(redis_url, prefix=prefix), kb, catalogs, clock)
+    a = make_engine(RedisStore(redis_url, prefix=prefix))
+    b = make_engine(RedisStore(redis_url, prefix=prefix))
     try:
         await Client(a, lang="en").send(f"/remind {DEADLINE}")
         await Client(b, user="bob", lang="en").send("/remind aps 15/03/2027")
@@ -216,8 +197,8 @@ async def test_two_engines_on_one_redis_never_both_claim_a_reminder(
         await b.store.close()
 
 
-async def test_list_cancel_one_stop_all_and_forget(kb, catalogs, clock) -> None:
-    c = Client(engine_on(MemoryStore(), kb, catalogs, clock), lang="en")
+async def test_list_cancel_one_stop_all_and_forget(make_engine, clock) -> None:
+    c = Client(make_engine(MemoryStore()), lang="en")
     await c.send("/reminders")
     assert "You have no reminders" in c.text
     await c.send(f"/remind {DEADLINE}")
@@ -243,15 +224,15 @@ async def test_list_cancel_one_stop_all_and_forget(kb, catalogs, clock) -> None:
     assert await c.engine.store.list_reminders("test", "alice") == []
 
 
-async def test_privacy_says_what_is_kept_for_reminders(kb, catalogs, clock) -> None:
-    c = Client(engine_on(MemoryStore(), kb, catalogs, clock), lang="fr")
+async def test_privacy_says_what_is_kept_for_reminders(make_engine, clock) -> None:
+    c = Client(make_engine(MemoryStore()), lang="fr")
     await c.send("/privacy")
     assert "Les rappels que vous demandez (/remind)" in c.text
     assert "Votre liste de documents" in c.text
 
 
-async def test_console_remind_reminders_and_delivery(kb, catalogs, clock) -> None:
-    engine = engine_on(MemoryStore(), kb, catalogs, clock)
+async def test_console_remind_reminders_and_delivery(make_engine, clock) -> None:
+    engine = make_engine(MemoryStore())
     script = io.StringIO(f"/remind {DEADLINE}\n/reminders\n1\n")
     out = io.StringIO()
     console = Console(engine, script, out, interactive=False, locale="en")

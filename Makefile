@@ -1,11 +1,13 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11+ and make:
 #   make run    create .venv, install, prepare the catalogs, start the bot (console without a token)
 #   make test   create .venv, install with the test extra, run ruff and pytest
+#   make bench  install the test and bench extras, run every benchmark (docs/performance.md)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
 PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
@@ -34,6 +36,14 @@ run: $(STAMP) catalogs
 test: $(TEST_STAMP) catalogs
 	$(BIN)/ruff check bot tests
 	$(BIN)/python -m pytest -q
+
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@ $(TEST_STAMP) $(STAMP)
+
+# Every benchmark: prints a table, writes bench/results.json (a few minutes; run on a quiet machine)
+bench: $(BENCH_STAMP) catalogs
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 check: $(STAMP)
 	$(BIN)/aps-bot check

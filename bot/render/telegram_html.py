@@ -12,6 +12,7 @@ single huge paragraph between words (between characters as a last resort), closi
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ MAX_MESSAGE_LENGTH = 4096
 BULLET = "• "
 _LINK_SCHEMES = re.compile(r"^(https?|tg)://", re.IGNORECASE)
 _WORDS = re.compile(r"\S+\s*|\s+")
+RENDER_CACHE_SIZE = 2048  # distinct messages kept rendered
 
 
 def size(text: str) -> int:
@@ -42,31 +44,54 @@ def render_chunks(message: Message, limit: int = MAX_MESSAGE_LENGTH) -> list[str
     """
     if limit < 64:
         raise ValueError("limit too small to hold a link's tags")
+    return list(_chunks(message, limit))
+
+
+@functools.lru_cache(maxsize=RENDER_CACHE_SIZE)
+def _chunks(message: Message, limit: int) -> tuple[str, ...]:
+    # Messages are immutable (frozen dataclasses in tuples), and most are the same few texts
+    # (knowledge rendered once by the engine), so the rendering is cached.
     chunks: list[str] = []
-    current = ""
+    current, current_size = "", 0
     for inlines, prefix, sep in _pieces(message):
         piece = prefix + render_inlines(inlines)
-        candidate = f"{current}{sep}{piece}" if current else piece
-        if size(candidate) <= limit:
-            current = candidate
-            continue
+        piece_size = size(piece)
         if current:
+            candidate_size = current_size + size(sep) + piece_size
+            if candidate_size <= limit:
+                current, current_size = f"{current}{sep}{piece}", candidate_size
+                continue
             chunks.append(current)
-            current = ""
-        if size(piece) <= limit:
-            current = piece
+            current, current_size = "", 0
+        if piece_size <= limit:
+            current, current_size = piece, piece_size
         else:
             parts = _hard_split(inlines, prefix, limit)
             chunks.extend(parts[:-1])
             current = parts[-1] if parts else ""
+            current_size = size(current)
     if current:
         chunks.append(current)
-    return chunks
+    return tuple(chunks)
 
 
 def render_inlines(inlines: tuple[Inline, ...]) -> str:
     """Inline nodes as HTML."""
-    return "".join(_tokens_html(_tokens(inlines)))
+    return "".join([_inline_html(node) for node in inlines])
+
+
+def _inline_html(node: Inline) -> str:
+    # the same HTML as joining `_tokens_html(_tokens(...))`, without cutting text into words
+    if isinstance(node, Text):
+        return html.escape(node.text, quote=False)
+    inner = render_inlines(node.children)
+    if isinstance(node, Bold):
+        return f"<b>{inner}</b>"
+    if _LINK_SCHEMES.match(node.url):
+        return f'<a href="{html.escape(node.url, quote=True)}">{inner}</a>'
+    if inner != html.escape(node.url, quote=False):
+        return inner + html.escape(f" ({node.url})", quote=False)
+    return inner
 
 
 # ---------------------------------------------------------------------------- blocks

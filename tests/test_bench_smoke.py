@@ -1,0 +1,62 @@
+"""The benchmark harness runs end to end at tiny sizes and writes every metric the issue names.
+
+Timing targets are the benchmark's business (``make bench``), not the unit tests': only the keys
+and the correctness counters are checked here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYS = {
+    "engine_turns_per_s",
+    "engine_p99_us",
+    "faq_p50_us",
+    "faq_p50_us_by_size",
+    "faq_speedup_vs_rapidfuzz",
+    "faq_top1",
+    "rapidfuzz_top1",
+    "ptb_overhead_ratio",
+    "e2e_replies_per_s",
+    "e2e_lost",
+    "e2e_duplicated",
+    "startup_ratio",
+    "rss_mb_100k",
+}
+
+
+FAQ_KEYS = {k for k in KEYS if "faq" in k or "rapidfuzz" in k}
+
+
+def _has_rapidfuzz() -> bool:
+    return importlib.util.find_spec("rapidfuzz") is not None
+
+
+def test_quick_bench_writes_every_metric(tmp_path: Path):
+    out = tmp_path / "results.json"
+    parts = (
+        []
+        if _has_rapidfuzz()
+        else [  # the FAQ part needs the bench extra (rapidfuzz)
+            arg for part in ("engine", "ptb", "e2e", "startup") for arg in ("--only", part)
+        ]
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--output", str(out), *parts],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads(out.read_text(encoding="utf-8"))
+    wanted = KEYS if _has_rapidfuzz() else KEYS - FAQ_KEYS
+    assert wanted <= results.keys(), wanted - results.keys()
+    assert {"cpu", "cores", "python", "os", "date"} <= results["machine"].keys()
+    assert results["e2e_lost"] == 0 and results["e2e_duplicated"] == 0
+    assert "ptb_overhead_ratio" in done.stdout  # the table

@@ -389,3 +389,19 @@ async def test_different_users_run_in_parallel(clock: FakeClock) -> None:
     assert fast.messages and not slow.done()
     gate.set()
     assert (await asyncio.wait_for(slow, timeout=5)).messages
+
+
+async def test_a_walkthrough_option_outside_the_mac_can_only_pick_a_button_of_that_step(
+    c: Client,
+) -> None:
+    await c.send("/aps")
+    token = c.reply.choices[0].token  # "European"
+    prefix = token.rsplit(".", 1)[0]
+    assert all(ch.token.startswith(prefix + ".") for ch in c.reply.choices)  # one MAC per step
+    before = await c.engine.store.load(c.key)
+    for forged in (prefix + ".99", prefix + ".x-", prefix + "..", prefix):
+        await c.press(forged)
+        assert c.reply.kind is ReplyKind.EXPIRED
+        assert await c.engine.store.load(c.key) == before
+    await c.press(prefix + ".2")  # the third button of that same message: as if clicked
+    assert "Which diploma?" in c.text

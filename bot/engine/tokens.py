@@ -2,7 +2,7 @@
 
 A token is short (≤ 64 bytes, Telegram's callback_data limit), versioned and authenticated::
 
-    w.<flow version>.<step>.<node>.<option>.<nonce>.<owner>.<mac>    a walkthrough choice
+    w.<flow version>.<step>.<node>.<nonce>.<owner>.<mac>.<option>    a walkthrough choice
     f.<kb version>.<action>.<index>.<owner>.<mac>                    an FAQ choice
     l.<lang>.<owner>.<mac>                                           a language
     r.<action>.<argument>.<owner>.<mac>                              reminders (set, cancel, list)
@@ -14,6 +14,11 @@ group is recognised; ``mac`` is a keyed BLAKE2b (64 bits, hex) over everything b
 several times faster than HMAC-SHA256 on these short inputs, which matters because every reply
 carries several tokens. The key is a secret kept in the Store, so a forged or edited token is
 rejected without touching any state.
+
+A walkthrough token's option comes *after* the MAC, which covers everything else: the buttons of
+one step share one MAC (computed once per step, not once per button), and editing the option can
+only pick another button of that same message, which its reader could click anyway; the engine
+rejects an option the step does not have.
 """
 
 from __future__ import annotations
@@ -30,11 +35,15 @@ KEEPS_MESSAGE = ("r.", "c.o.", "v.")  # reminders, opening a checklist: answer b
 _BODY = re.compile(r"^[A-Za-z0-9_.-]*$")
 
 
+OPEN_TAIL_KINDS = frozenset({"w"})  # kinds whose last part (the option) follows the MAC
+
+
 @dataclass(frozen=True)
 class Token:
     kind: str
     fields: tuple[str, ...]
     owner: str
+    tail: str = ""
 
 
 class TokenCodec:
@@ -51,11 +60,14 @@ class TokenCodec:
         return h.hexdigest()[:8]
 
     def encode(self, kind: str, fields: tuple[str, ...], owner: str) -> str:
+        """A signed token. For an open-tail kind, append ``.<option>`` to the result."""
         body = ".".join((kind, *fields, owner))
         if not _BODY.match(body):
             raise ValueError(f"token fields must be [A-Za-z0-9_-]: {body!r}")
         token = f"{body}.{self._mac(body)}"
-        if len(token.encode()) > MAX_TOKEN_BYTES:
+        # an open-tail token still needs room for its option (up to 3 characters)
+        room = 4 if kind in OPEN_TAIL_KINDS else 0
+        if len(token.encode()) + room > MAX_TOKEN_BYTES:
             raise ValueError(f"token too long ({len(token)} bytes)")
         return token
 
@@ -63,13 +75,18 @@ class TokenCodec:
         """The token's parts if it is authentic, else None (forged, truncated or garbage)."""
         if not isinstance(token, str) or len(token) > MAX_TOKEN_BYTES or not token.isascii():
             return None
+        tail = ""
+        if token.split(".", 1)[0] in OPEN_TAIL_KINDS:
+            token, _, tail = token.rpartition(".")
+            if not tail.isalnum():
+                return None
         body, _, mac = token.rpartition(".")
         if not body or not hmac.compare_digest(mac, self._mac(body)):
             return None
         parts = body.split(".")
         if len(parts) < 2:
             return None
-        return Token(parts[0], tuple(parts[1:-1]), parts[-1])
+        return Token(parts[0], tuple(parts[1:-1]), parts[-1], tail)
 
     def _mac(self, body: str) -> str:
         h = self._mac_base.copy()

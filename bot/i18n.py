@@ -15,6 +15,7 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -33,6 +34,7 @@ _FORMAT_LOCALE = {"en": "en_GB"}
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 
 
+@lru_cache(maxsize=512)  # platforms send the same few locale codes over and over
 def normalise_locale(code: str | None) -> str | None:
     """The language part of a platform locale: ``fr-FR``, ``fr_FR``, ``FR`` → ``fr``; junk → None."""
     if not code:

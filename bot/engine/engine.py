@@ -14,6 +14,7 @@ import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.engine import checklist, feedback, insight, reminders
 from bot.engine.dates import parse_date
@@ -49,7 +50,9 @@ from bot.knowledge.model import (
     source_context,
 )
 from bot.knowledge.yamlfile import KnowledgeError
-from bot.storage.base import Store
+
+if TYPE_CHECKING:  # the storage package imports engine types: no import cycle at run time
+    from bot.storage.base import Store
 
 COMMANDS = (
     "start",
@@ -318,6 +321,7 @@ class _Ctx:
         self.owner = codec.owner(platform, user)
         self.private = event.private if event else True
         self.now = engine.clock()
+        self._wbase: tuple[tuple[int, int, str], str] | None = None  # this step's signed prefix
 
     # ---------------------------------------------------------------- helpers
 
@@ -369,11 +373,14 @@ class _Ctx:
         return Paragraph(tuple(parts))
 
     def wtoken(self, conv: Conversation, node: Node, option: str) -> str:
-        return self.codec.encode(
-            "w",
-            (self.kb.flow.version, str(conv.step), str(node.index), option, conv.nonce),
-            self.owner,
-        )
+        """The token of one button of this step: the step's signed prefix, then the option."""
+        key = (conv.step, node.index, conv.nonce)
+        if self._wbase is None or self._wbase[0] != key:
+            base = self.codec.encode(
+                "w", (self.kb.flow.version, str(conv.step), str(node.index), conv.nonce), self.owner
+            )
+            self._wbase = (key, base)
+        return f"{self._wbase[1]}.{option}"
 
     def ftoken(self, action: str, index: int) -> str:
         return self.codec.encode("f", (self.kb.version, action, str(index)), self.owner)
@@ -872,8 +879,9 @@ class _Ctx:
                 return self.faq_entry_reply(
                     entries[index], detail=action == "m", private=self.private
                 )
-        if token.kind == "w" and len(f) == 5:
-            version, step, node_index, option, nonce = f
+        if token.kind == "w" and len(f) == 4:
+            version, step, node_index, nonce = f
+            option = token.tail
             if (
                 conv is not None
                 and conv.node is not None
@@ -1080,6 +1088,31 @@ class _Ctx:
         return r
 
     def outcome_message(self, node: Node, answers: dict[str, str]) -> Message:
+        """The outcome, personalised. Everything but the computed deadline depends only on the
+        knowledge, the language and the answers its items test, so those parts are cached."""
+        when_keys = sorted(
+            {
+                k
+                for items in (node.steps, node.documents, node.pitfalls, node.uncertain)
+                for i in items
+                for k in i.when
+            }
+        )
+        cache_key = (
+            self.kb.version,
+            self.t.code,
+            "outcome",
+            node.id,
+            tuple(answers.get(k, "") for k in when_keys),
+        )
+        parts = self.engine._render_cache.get(cache_key)
+        if parts is None:
+            parts = self.engine._render_cache[cache_key] = self._outcome_parts(node, answers)
+        head, tail = parts
+        return head + tuple(self.deadline_message(answers)) + tail if node.deadline else head + tail
+
+    def _outcome_parts(self, node: Node, answers: dict[str, str]) -> tuple[Message, Message]:
+        """The outcome's blocks before and after the place of the computed deadline."""
         t = self.t
         blocks: list = [
             Paragraph((Bold((Text(t.pgettext(flow_context(node.id, "title"), node.title)),)),))
@@ -1110,12 +1143,12 @@ class _Ctx:
         paragraph_section(t.gettext("Cost"), "cost", node.cost)
         paragraph_section(t.gettext("Where and how to apply"), "where", node.where)
         paragraph_section(t.gettext("Deadline"), "deadline", node.deadline)
-        if node.deadline:
-            blocks.extend(self.deadline_message(answers))
+        head = tuple(blocks)
+        blocks.clear()
         section(t.gettext("Watch out"), node.pitfalls, "pitfalls")
         section(t.gettext("⚠️ Not settled: check before relying on it"), node.uncertain, "uncertain")
         blocks.append(self.sources_block(node.sources))
-        return tuple(blocks)
+        return head, tuple(blocks)
 
     def deadline_message(self, answers: dict[str, str]) -> Message:
         raw = answers.get("titre_expiry")

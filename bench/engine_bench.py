@@ -14,8 +14,9 @@ from bot.knowledge import Knowledge, load_knowledge
 from bot.storage import SqliteStore
 
 
-def script_for(k: Knowledge) -> list[tuple[str, str]]:
-    """A walkthrough that goes through the date question to an outcome: (kind, value) turns."""
+def script_for(k: Knowledge) -> list[tuple[str, str | int]]:
+    """A walkthrough that goes through the date question to an outcome: (kind, value) turns;
+    a click's value is the option's position (labels differ between languages)."""
     flow = k.flow
 
     def walk(node_id: str, answers: dict, turns: list, seen: frozenset):
@@ -33,8 +34,8 @@ def script_for(k: Knowledge) -> list[tuple[str, str]]:
             return walk(
                 node.next, {**answers, node.store: "x"}, [*turns, ("text", "15/03/2027")], seen
             )
-        for opt in node.options:
-            found = walk(opt.next, {**answers, **opt.set}, [*turns, ("click", opt.label)], seen)
+        for i, opt in enumerate(node.options):
+            found = walk(opt.next, {**answers, **opt.set}, [*turns, ("click", i)], seen)
             if found:
                 return found
         return None
@@ -57,11 +58,8 @@ async def _run(users: int, knowledge: Knowledge, db: Path) -> dict:
                 event = Event.command_of(key, value, locale=locale)
             elif kind == "text":
                 event = Event.text_of(key, value, locale=locale)
-            else:
-                # the script has English labels; French users click the same position
-                labels = {c.label: c.token for c in reply.choices}
-                token = labels.get(value) or _token_by_english(engine, reply, value)
-                event = Event.choice_of(key, token, locale=locale)
+            else:  # the option at this position, whatever the language of its label
+                event = Event.choice_of(key, reply.choices[value].token, locale=locale)
             t0 = time.perf_counter_ns()
             reply = await engine.handle(event)
             latencies.append(time.perf_counter_ns() - t0)
@@ -76,16 +74,6 @@ async def _run(users: int, knowledge: Knowledge, db: Path) -> dict:
         "engine_p50_us": round(percentile(latencies, 50) / 1000, 1),
         "engine_p99_us": round(percentile(latencies, 99) / 1000, 1),
     }
-
-
-def _token_by_english(engine: Engine, reply: Reply, english_label: str) -> str:
-    """French replies label options in French: pick the option at the English label's position."""
-    option_choices = [c for c in reply.choices if c.kind.value == "option"]
-    for node in engine.knowledge.flow.nodes.values():
-        labels = [o.label for o in node.options]
-        if english_label in labels and len(labels) == len(option_choices):
-            return option_choices[labels.index(english_label)].token
-    raise LookupError(english_label)
 
 
 def run(users: int = 10_000) -> dict:

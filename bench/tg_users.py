@@ -47,19 +47,7 @@ def user_script(knowledge: Knowledge, turns: int = TURNS) -> list[tuple[str, Any
     """(kind, value) turns: the walkthrough to its outcome, then FAQ questions up to `turns`.
 
     Clicks are option positions (the labels differ between languages)."""
-    walk: list[tuple[str, Any]] = []
-    node_id = knowledge.flow.start
-    for kind, value in script_for(knowledge):
-        if kind == "click":
-            node = knowledge.flow.nodes[node_id]
-            while node.kind != "question" or value not in [o.label for o in node.options]:
-                node_id = node.next if node.kind == "input" else node.default or node.next
-                node = knowledge.flow.nodes[node_id]
-            labels = [o.label for o in node.options]
-            walk.append(("click", labels.index(value)))
-            node_id = node.options[labels.index(value)].next
-        else:
-            walk.append((kind, value))
+    walk: list[tuple[str, Any]] = list(script_for(knowledge))
     faq = [("faq", i) for i in range(max(0, turns - len(walk)))]
     return (walk + faq)[:turns]
 

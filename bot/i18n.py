@@ -80,7 +80,12 @@ class Lang:
 
     def date(self, value: dt.date) -> str:
         """``15 mars 2027`` / ``15 March 2027``."""
-        return _babel_format_date(value, format="long", locale=self.locale)
+        return _long_date(value, self.locale)
+
+
+@lru_cache(maxsize=4096)  # the same deadlines and source dates come back all day
+def _long_date(value: dt.date, locale: Locale) -> str:
+    return _babel_format_date(value, format="long", locale=locale)
 
 
 class Catalogs:

@@ -94,6 +94,7 @@ _REMINDER_COLUMNS = "id, platform, user, scope, kind, deadline, due, lang, next_
 
 
 CACHE_SIZE = 20_000  # recently active users kept in memory (a few MB)
+MAX_PENDING_COUNTERS = 256  # distinct counters buffered before a write of their own
 
 
 class _Lru(OrderedDict):
@@ -116,6 +117,19 @@ class _Lru(OrderedDict):
             self.popitem(last=False)
 
 
+def _copy(conversation: Conversation) -> Conversation:
+    """A copy the caller may change without changing the cache."""
+    return Conversation(
+        node=conversation.node,
+        history=list(conversation.history),
+        answers=dict(conversation.answers),
+        flow_version=conversation.flow_version,
+        step=conversation.step,
+        nonce=conversation.nonce,
+        updated_at=conversation.updated_at,
+    )
+
+
 class StoreError(RuntimeError):
     """The database cannot be opened or is of a newer schema than this code knows."""
 
@@ -136,7 +150,8 @@ class SqliteStore:
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the database {self.path}: {exc}") from None
         self._secret: bytes | None = None
-        self._convs: _Lru[ConversationKey, str | None] = _Lru(CACHE_SIZE)
+        self._convs: _Lru[ConversationKey, Conversation | None] = _Lru(CACHE_SIZE)
+        self._pending: dict[str, int] = {}  # counter bumps not written yet
         self._langs: _Lru[tuple[str, str], str | None] = _Lru(CACHE_SIZE)
 
     @property
@@ -162,38 +177,48 @@ class SqliteStore:
             )
 
     async def load(self, key: ConversationKey) -> Conversation | None:
-        raw = self._convs.get_fresh(key)
-        if raw is KeyError:
+        cached = self._convs.get_fresh(key)
+        if cached is KeyError:
             row = self._db.execute(
                 "SELECT state FROM conversations WHERE platform=? AND scope=? AND user=?",
                 (key.platform, key.scope, key.user),
             ).fetchone()
-            raw = row[0] if row else None
-            self._convs.put(key, raw)
-        return Conversation.from_json(raw) if raw is not None else None
+            cached = Conversation.from_json(row[0]) if row else None
+            self._convs.put(key, cached)
+        return _copy(cached) if cached is not None else None
 
     async def save(
         self, key: ConversationKey, conversation: Conversation, expected_step: int | None = None
     ) -> bool:
+        if self._pending:  # pending counts ride along: one commit, not two
+            with self._transaction():
+                written = self._write(key, conversation, expected_step)
+                self._flush_counters()
+        else:  # a single statement commits by itself
+            written = self._write(key, conversation, expected_step)
+        if written:
+            self._convs.put(key, _copy(conversation))
+        else:
+            self._convs.pop(key, None)  # re-read next time
+        return written
+
+    def _write(
+        self, key: ConversationKey, conversation: Conversation, expected_step: int | None
+    ) -> bool:
         state, at, step = conversation.to_json(), conversation.updated_at, conversation.step
         if expected_step is None:
             self._db.execute(
-                "INSERT OR REPLACE INTO conversations (platform, scope, user, state, updated_at, step)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO conversations"
+                " (platform, scope, user, state, updated_at, step) VALUES (?, ?, ?, ?, ?, ?)",
                 (key.platform, key.scope, key.user, state, at, step),
             )
-            self._convs.put(key, state)
             return True
         cursor = self._db.execute(
             "UPDATE conversations SET state = ?, updated_at = ?, step = ? "
             "WHERE platform = ? AND scope = ? AND user = ? AND step = ?",
             (state, at, step, key.platform, key.scope, key.user, expected_step),
         )
-        if cursor.rowcount != 1:
-            self._convs.pop(key, None)  # re-read next time
-            return False
-        self._convs.put(key, state)
-        return True
+        return cursor.rowcount == 1
 
     async def delete(self, key: ConversationKey) -> None:
         self._db.execute(
@@ -372,13 +397,30 @@ class SqliteStore:
     # ---------------------------------------------------------------- counters
 
     async def bump(self, *names: str) -> None:
-        self._db.executemany(
-            "INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
-            [(n,) for n in names],
-        )
+        # Counters are statistics: they are written with the next conversation write (one
+        # commit instead of two), or when read or closed. A crash loses at most the counts
+        # bumped since the last write, and no user's state.
+        for name in names:
+            self._pending[name] = self._pending.get(name, 0) + 1
+        if len(self._pending) > MAX_PENDING_COUNTERS:
+            with self._transaction():
+                self._flush_counters()
 
     async def counters(self) -> dict[str, int]:
+        if self._pending:
+            with self._transaction():
+                self._flush_counters()
         return dict(self._db.execute("SELECT name, value FROM counters").fetchall())
+
+    def _flush_counters(self) -> None:
+        """Write the pending counts (inside the caller's transaction)."""
+        if self._pending:
+            self._db.executemany(
+                "INSERT INTO counters VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
+                list(self._pending.items()),
+            )
+            self._pending.clear()
 
     async def use_vote(self, nonce: str, now: float) -> bool:
         cursor = self._db.execute("INSERT OR IGNORE INTO used_votes VALUES (?, ?)", (nonce, now))
@@ -397,6 +439,9 @@ class SqliteStore:
         return self._secret
 
     async def close(self) -> None:
+        if self._pending:
+            with self._transaction():
+                self._flush_counters()
         self._db.close()
 
     def _transaction(self) -> _Transaction:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from bench.stats import percentile
+from bot.app import freeze_long_lived
 from bot.engine import ConversationKey, Engine, Event, Reply, ReplyKind
 from bot.i18n import Catalogs
 from bot.knowledge import Knowledge, load_knowledge
@@ -46,6 +47,7 @@ def script_for(k: Knowledge) -> list[tuple[str, str | int]]:
 async def _run(users: int, knowledge: Knowledge, db: Path) -> dict:
     store = SqliteStore(db)
     engine = Engine(knowledge, store, Catalogs())
+    freeze_long_lived()  # as aps-bot does once it has built its engine
     script = script_for(knowledge)
     latencies: list[float] = []
     start = time.perf_counter()

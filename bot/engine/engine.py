@@ -1055,7 +1055,6 @@ class _Ctx:
 
     def show(self, conv: Conversation) -> Reply:
         node = self.kb.flow.nodes[conv.node or self.kb.flow.start]
-        t = self.t
         r = self.reply(ReplyKind.WALKTHROUGH)
         if node.kind == "outcome":
             r.messages.append(self.outcome_message(node, conv.answers))
@@ -1065,27 +1064,50 @@ class _Ctx:
                 reminders.outcome_choice(self, conv.answers) if node.deadline else None,
             )
             r.choices.extend(c for c in extras if c is not None)
+            buttons: tuple[tuple[str, str, ChoiceKind], ...] = ()
         else:
+            message, buttons = self.step_view(node)
+            r.messages.append(message)
+        nav = self.nav_view()
+        base = f"{self.wtoken(conv, node, '')}"  # the step's signed prefix, ending with "."
+        r.choices.extend(Choice(base + option, label, kind) for option, label, kind in buttons)
+        r.choices.extend(
+            Choice(base + option, label, kind)
+            for option, label, kind in (nav if conv.history else nav[-1:])
+        )
+        return r
+
+    def step_view(self, node: Node) -> tuple[Message, tuple[tuple[str, str, ChoiceKind], ...]]:
+        """A question's message and its buttons (option, label, kind), in the user's language:
+        the same for everyone at this step, so built once per knowledge version and language."""
+        cache_key = (self.kb.version, self.t.code, "step", node.id)
+        view = self.engine._render_cache.get(cache_key)
+        if view is None:
+            t = self.t
             blocks = list(self.knowledge_text(flow_context(node.id, "ask"), node.ask))
             if node.help:
                 blocks += list(self.knowledge_text(flow_context(node.id, "help"), node.help))
-            r.messages.append(tuple(blocks))
-            for i, opt in enumerate(node.options):
-                label = t.pgettext(flow_context(node.id, "options"), opt.label)
-                r.choices.append(Choice(self.wtoken(conv, node, str(i)), label))
+            buttons = [
+                (str(i), t.pgettext(flow_context(node.id, "options"), opt.label), ChoiceKind.OPTION)
+                for i, opt in enumerate(node.options)
+            ]
             if node.kind == "input" and node.skip:
-                r.choices.append(
-                    Choice(self.wtoken(conv, node, "s"), t.gettext("Skip this question"))
-                )
-        if conv.history:
-            r.choices.append(
-                Choice(self.wtoken(conv, node, "b"), t.gettext("« Back"), ChoiceKind.NAV)
+                buttons.append(("s", t.gettext("Skip this question"), ChoiceKind.OPTION))
+            view = self.engine._render_cache[cache_key] = (tuple(blocks), tuple(buttons))
+        return view
+
+    def nav_view(self) -> tuple[tuple[str, str, ChoiceKind], ...]:
+        """Back, Restart, Cancel in the user's language (Cancel alone on the first step)."""
+        cache_key = ("", self.t.code, "nav", "")
+        nav = self.engine._render_cache.get(cache_key)
+        if nav is None:
+            t = self.t
+            nav = self.engine._render_cache[cache_key] = (
+                ("b", t.gettext("« Back"), ChoiceKind.NAV),
+                ("r", t.gettext("Restart"), ChoiceKind.NAV),
+                ("c", t.gettext("Cancel"), ChoiceKind.NAV),
             )
-            r.choices.append(
-                Choice(self.wtoken(conv, node, "r"), t.gettext("Restart"), ChoiceKind.NAV)
-            )
-        r.choices.append(Choice(self.wtoken(conv, node, "c"), t.gettext("Cancel"), ChoiceKind.NAV))
-        return r
+        return nav
 
     def outcome_message(self, node: Node, answers: dict[str, str]) -> Message:
         """The outcome, personalised. Everything but the computed deadline depends only on the

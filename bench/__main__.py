@@ -78,7 +78,7 @@ def run_part(part: str, quick: bool) -> dict:
     if part == "engine":
         from bench import engine_bench
 
-        return engine_bench.run(200 if quick else 10_000)
+        return engine_bench.run(200, rounds=1) if quick else engine_bench.run(10_000)
     if part == "faq":
         from bench import faq_bench
 

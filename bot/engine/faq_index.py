@@ -26,6 +26,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from rapidfuzz.distance import OSA
 
@@ -196,16 +197,19 @@ class FaqIndex:
         # Phase 2, closeness: the best idf-weighted cosine with one of the entry's example
         # questions, for the leading candidates only.
         q_weight = {t: self._idf[t] ** 2 * f for t, f in weighted}
-        q_words = q_weight.keys()
+        q_words = frozenset(q_weight)
         q_norm = math.sqrt(unknown_sq + sum(self._idf[t] ** 2 for t in q_words))
-        leaders = heapq.nlargest(_CANDIDATES, coverage.items(), key=lambda item: item[1])
+        if len(coverage) > _CANDIDATES:
+            leaders = heapq.nlargest(_CANDIDATES, coverage.items(), key=itemgetter(1))
+        else:
+            leaders = coverage.items()
         scored = []
         for e, cov in leaders:
             closeness = 0.0
             for toks, norm in self._examples[e]:
                 shared = toks & q_words  # a set operation in C; usually 0 to 3 words
                 if shared:
-                    cos = sum(q_weight[t] for t in shared) / (q_norm * norm)
+                    cos = sum([q_weight[t] for t in shared]) / (q_norm * norm)
                     if cos > closeness:
                         closeness = cos
             scored.append((0.6 * cov / total + 0.4 * closeness, e))

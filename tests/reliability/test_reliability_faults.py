@@ -304,6 +304,6 @@ async def test_a_step_that_cannot_be_delivered_is_reported_and_kept_for_the_next
         (resumed,) = await api.wait_for(
             "sendMessage", since=mark, where=lambda c: c.get("reply_markup")
         )
-        assert resumed["text"] == edits[0]["text"]  # the step the click led to
+        assert resumed["text"].endswith(edits[0]["text"])  # the step the click led to
         again = await bot.engine.store.load(key)
         assert again is not None and (again.node, again.step) == (after.node, after.step)

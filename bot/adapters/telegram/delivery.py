@@ -47,8 +47,11 @@ async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
 
 
 def reply_chunks(reply: Reply) -> list[str]:
-    """Every message of the reply as HTML chunks, in order."""
-    return [chunk for message in reply.messages for chunk in render_chunks(message)]
+    """The reply's messages as few Telegram messages as fit (one chat bubble per reply, split
+    under 4,096 characters at paragraph boundaries): fewer API calls, less noise in the chat."""
+    if len(reply.messages) == 1:
+        return render_chunks(reply.messages[0])
+    return render_chunks(tuple(block for message in reply.messages for block in message))
 
 
 async def deliver(

@@ -17,6 +17,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.adapters.telegram.context import attach_engine
 from bot.adapters.telegram.errors import on_error
@@ -24,6 +25,7 @@ from bot.adapters.telegram.handlers import on_callback, on_command, on_text
 from bot.adapters.telegram.inline_mode import on_inline_query
 from bot.adapters.telegram.links import api_urls
 from bot.adapters.telegram.reminders import schedule_reminders
+from bot.adapters.telegram.request import TrimmedRequest
 from bot.adapters.telegram.startup import on_startup
 from bot.config import ConfigError
 from bot.engine.engine import ADMIN_COMMANDS, COMMANDS
@@ -75,12 +77,15 @@ def build_application(
     if base_url or configured:
         builder.base_url(base_url or configured[0])  # type: ignore[index]
         builder.base_file_url(base_file_url or (configured[1] if configured else base_url))
-    if request is not None:
-        builder.request(request)
-    else:
-        builder.connection_pool_size(CONNECTION_POOL).pool_timeout(10.0)
-    if get_updates_request is not None:
-        builder.get_updates_request(get_updates_request)
+    # keyboards echoed back by Telegram are dropped before PTB parses them (see request.py)
+    builder.request(
+        TrimmedRequest(
+            request or HTTPXRequest(connection_pool_size=CONNECTION_POOL, pool_timeout=10.0)
+        )
+    )
+    builder.get_updates_request(
+        TrimmedRequest(get_updates_request or HTTPXRequest(connection_pool_size=1))
+    )
     builder.rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
     builder.defaults(
         Defaults(

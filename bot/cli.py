@@ -310,8 +310,28 @@ def _run_platforms(config: Config) -> int:
         finally:
             await engine.store.close()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except Exception as exc:  # a platform refused to start: say which and why, in one line
+        raise UsageError(_platform_failure(config, exc)) from None
     return 0
+
+
+def _platform_failure(config: Config, exc: Exception) -> str:
+    """One line for a platform that could not start, with any token redacted."""
+    import telegram.error
+
+    from bot.logging_setup import RedactingFilter
+
+    if isinstance(exc, telegram.error.InvalidToken):
+        why = "Telegram rejected TELEGRAM_BOT_TOKEN (check it with @BotFather)"
+    elif isinstance(exc, telegram.error.NetworkError):
+        where = config.telegram_api_base_url or "api.telegram.org"
+        why = f"cannot reach the Telegram Bot API at {where} ({exc})"
+    else:
+        why = f"{type(exc).__name__}: {exc}"
+    secrets = [t.reveal() for t in (config.telegram_token, config.discord_token) if t]
+    return RedactingFilter(secrets).redact(why)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -50,3 +50,4 @@ def setup_logging(config: Config) -> None:
     # httpx logs every request URL at INFO, and Telegram puts the token in the URL
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # job bookkeeping, every start

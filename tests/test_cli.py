@@ -189,3 +189,13 @@ def test_tokens_never_appear_in_errors(tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and "not both" in result.stderr
     assert token not in result.stdout + result.stderr
+
+
+def test_an_unreachable_platform_is_one_line_without_the_token() -> None:
+    token = "123456789:cli-fake-token"
+    result = run(
+        "run", env={"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9"}
+    )
+    assert result.returncode == 2
+    assert "cannot reach the Telegram Bot API at http://127.0.0.1:9" in result.stderr
+    assert "Traceback" not in result.stderr and token not in result.stdout + result.stderr

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.engine import ConversationKey, Engine, Event, Reply, ReplyKind
 from bot.engine.dates import parse_date
+from bot.engine.engine import ADMIN_COMMANDS, COMMANDS
 from bot.engine.normalise import normalised, tokens
 from bot.i18n import Catalogs
 from bot.knowledge import load_knowledge
@@ -65,26 +66,9 @@ free_text = st.one_of(
         ["15/03/2027", "2027-02-30", "combien coute la carte", "I am indian", "1", "99"]
     ),
 )
+# every real command (so the property also covers ones added later), and some that are not
 commands = st.sampled_from(
-    [
-        "start",
-        "aps",
-        "faq",
-        "lang",
-        "help",
-        "privacy",
-        "mydata",
-        "forget",
-        "cancel",
-        "back",
-        "restart",
-        "reload",
-        "stats",
-        "",
-        "APS",
-        "nonsense",
-        "start aps",
-    ]
+    [*COMMANDS, *ADMIN_COMMANDS, "", "APS", "nonsense", "start aps", "checklist x", "remind 99/99"]
 )
 
 action = st.one_of(

@@ -18,11 +18,26 @@ TOKEN = "fake-discord-token-for-the-local-fake-only"
 QUIET = 0.15  # seconds without a request after which an interaction is considered answered
 
 
-def _json(data: Any, status: int = 200) -> web.Response:
+def json_response(data: Any, status: int = 200) -> web.Response:
     # exactly application/json: with "; charset=utf-8" discord.py reads the body as text
     return web.Response(
         body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"}
     )
+
+
+def application_info() -> dict[str, Any]:
+    """What ``GET /oauth2/applications/@me`` answers; login() asks for it."""
+    return {
+        "id": str(APPLICATION_ID),
+        "name": "aps-bot",
+        "description": "",
+        "icon": None,
+        "bot_public": True,
+        "bot_require_code_grant": False,
+        "owner": user(1),
+        "verify_key": "0" * 64,
+        "flags": 0,
+    }
 
 
 class FakeDiscord(Driver):
@@ -70,25 +85,13 @@ class FakeDiscord(Driver):
         if "Authorization" in request.headers:
             self.auth_headers.add(request.headers["Authorization"])
         if path == "/users/@me":
-            return _json(bot_user())
+            return json_response(bot_user())
         if path == "/oauth2/applications/@me":
-            return _json(
-                {
-                    "id": str(APPLICATION_ID),
-                    "name": "aps-bot",
-                    "description": "",
-                    "icon": None,
-                    "bot_public": True,
-                    "bot_require_code_grant": False,
-                    "owner": user(1),
-                    "verify_key": "0" * 64,
-                    "flags": 0,
-                }
-            )
+            return json_response(application_info())
         if request.method == "PUT" and path.endswith("/commands"):
             commands = await request.json()
             self.synced.append((path, commands))
-            return _json(
+            return json_response(
                 [
                     {
                         "description": "",
@@ -104,10 +107,10 @@ class FakeDiscord(Driver):
         try:
             body = self.transcript.record(request.method, path, payload)
         except AssertionError as exc:
-            return _json({"message": str(exc), "code": 0}, status=404)
+            return json_response({"message": str(exc), "code": 0}, status=404)
         finally:
             self._activity.set()
-        return _json(body)
+        return json_response(body)
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()

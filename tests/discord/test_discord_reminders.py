@@ -6,14 +6,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import discord.http
 import pytest
 from aiohttp import web
-from dc_harness import APPLICATION_ID, bot_user, user
+from dc_fake_discord import application_info, json_response
+from dc_harness import bot_user, user
 
 from bot.adapters.discord import build_client
 from bot.adapters.discord.reminders import send_due_reminders
@@ -23,12 +23,6 @@ from bot.engine.reminders import plan
 
 ALICE, GONE = 600000000000000101, 600000000000000102
 DM_CHANNEL = 700000000000000901
-
-
-def _json(data: Any, status: int = 200) -> web.Response:
-    return web.Response(
-        body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"}
-    )
 
 
 class FakeRest:
@@ -42,35 +36,23 @@ class FakeRest:
     async def handle(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["path"]
         if path == "/users/@me" and request.method == "GET":
-            return _json(bot_user())
+            return json_response(bot_user())
         if path == "/oauth2/applications/@me":  # login() asks who the application is
-            return _json(
-                {
-                    "id": str(APPLICATION_ID),
-                    "name": "aps-bot",
-                    "description": "",
-                    "icon": None,
-                    "bot_public": True,
-                    "bot_require_code_grant": False,
-                    "owner": user(1),
-                    "verify_key": "0" * 64,
-                    "flags": 0,
-                }
-            )
+            return json_response(application_info())
         if path == "/users/@me/channels":
             body = await request.json()
             self.opened.append(body)
             recipient = user(int(body["recipient_id"]))
-            return _json({"id": str(DM_CHANNEL), "type": 1, "recipients": [recipient]})
+            return json_response({"id": str(DM_CHANNEL), "type": 1, "recipients": [recipient]})
         if path.startswith("/users/"):
             uid = int(path.rsplit("/", 1)[1])
             if uid == GONE:
-                return _json({"message": "Unknown User", "code": 10013}, status=404)
-            return _json(user(uid))
+                return json_response({"message": "Unknown User", "code": 10013}, status=404)
+            return json_response(user(uid))
         if path == f"/channels/{DM_CHANNEL}/messages":
             body = await request.json()
             self.posted.append(body)
-            return _json(
+            return json_response(
                 {
                     "id": "900000000000000777",
                     "channel_id": str(DM_CHANNEL),
@@ -90,7 +72,7 @@ class FakeRest:
                     "components": body.get("components", []),
                 }
             )
-        return _json({"message": "not faked", "code": 0}, status=404)
+        return json_response({"message": "not faked", "code": 0}, status=404)
 
 
 @pytest.fixture

@@ -31,12 +31,20 @@ def register(tree: app_commands.CommandTree[Any], engine: Engine) -> None:
     async def simple(interaction: discord.Interaction[Any], command: str, args: str = "") -> None:
         await respond.answer(interaction, command_event(interaction, command, args))
 
-    @tree.command(
-        name=pgettext("discord:command name", "aps"),
-        description=gettext("Your situation step by step: eligibility, deadline, checklist"),
+    def add_simple(name: app_commands.locale_str, description: app_commands.locale_str) -> None:
+        """A command without options: the engine command of the same English name."""
+
+        async def callback(interaction: discord.Interaction[Any]) -> None:
+            await simple(interaction, name.message)
+
+        tree.add_command(
+            app_commands.Command(name=name, description=description, callback=callback)
+        )
+
+    add_simple(
+        pgettext("discord:command name", "aps"),
+        gettext("Your situation step by step: eligibility, deadline, checklist"),
     )
-    async def aps(interaction: discord.Interaction[Any]) -> None:
-        await simple(interaction, "aps")
 
     @tree.command(
         name=pgettext("discord:command name", "faq"),
@@ -82,41 +90,6 @@ def register(tree: app_commands.CommandTree[Any], engine: Engine) -> None:
         await simple(interaction, "lang", language or "")
 
     @tree.command(
-        name=pgettext("discord:command name", "help"),
-        description=gettext("What I can do"),
-    )
-    async def help_(interaction: discord.Interaction[Any]) -> None:
-        await simple(interaction, "help")
-
-    @tree.command(
-        name=pgettext("discord:command name", "privacy"),
-        description=gettext("What I store about you, and why"),
-    )
-    async def privacy(interaction: discord.Interaction[Any]) -> None:
-        await simple(interaction, "privacy")
-
-    @tree.command(
-        name=pgettext("discord:command name", "mydata"),
-        description=gettext("Show what I have stored about you"),
-    )
-    async def mydata(interaction: discord.Interaction[Any]) -> None:
-        await simple(interaction, "mydata")
-
-    @tree.command(
-        name=pgettext("discord:command name", "forget"),
-        description=gettext("Delete everything I have stored about you"),
-    )
-    async def forget(interaction: discord.Interaction[Any]) -> None:
-        await simple(interaction, "forget")
-
-    @tree.command(
-        name=pgettext("discord:command name", "checklist"),
-        description=gettext("Your document checklist, to tick off"),
-    )
-    async def checklist(interaction: discord.Interaction[Any]) -> None:
-        await simple(interaction, "checklist")
-
-    @tree.command(
         name=pgettext("discord:command name", "remind"),
         description=gettext("Reminders before your deadline (I send them as direct messages)"),
     )
@@ -127,12 +100,27 @@ def register(tree: app_commands.CommandTree[Any], engine: Engine) -> None:
     async def remind(interaction: discord.Interaction[Any], date: str | None = None) -> None:
         await simple(interaction, "remind", (date or "").strip())
 
-    @tree.command(
-        name=pgettext("discord:command name", "reminders"),
-        description=gettext("List or cancel your reminders"),
-    )
-    async def reminders_(interaction: discord.Interaction[Any]) -> None:
-        await simple(interaction, "reminders")
+    for name, description in (
+        (pgettext("discord:command name", "help"), gettext("What I can do")),
+        (pgettext("discord:command name", "privacy"), gettext("What I store about you, and why")),
+        (
+            pgettext("discord:command name", "mydata"),
+            gettext("Show what I have stored about you"),
+        ),
+        (
+            pgettext("discord:command name", "forget"),
+            gettext("Delete everything I have stored about you"),
+        ),
+        (
+            pgettext("discord:command name", "checklist"),
+            gettext("Your document checklist, to tick off"),
+        ),
+        (
+            pgettext("discord:command name", "reminders"),
+            gettext("List or cancel your reminders"),
+        ),
+    ):
+        add_simple(name, description)
 
     async def ask_about_message(
         interaction: discord.Interaction[Any], message: discord.Message

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_format_date
+from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -79,13 +80,36 @@ class Lang:
         return format_decimal(value, locale=self.locale)
 
     def date(self, value: dt.date) -> str:
-        """``15 mars 2027`` / ``15 March 2027``."""
+        """``15 mars 2027`` / ``15 March 2027``; the first of a month as the language writes it
+        (``1er mai 2026``), from a date pattern each catalog translates."""
+        if value.day == 1:
+            # Translators: a CLDR date pattern for the first day of a month; quote literal
+            # letters, as French does: d'er' MMMM y
+            pattern = self.pgettext("date pattern", "d MMMM y")
+            return _pattern_date(value, pattern, self.locale)
         return _long_date(value, self.locale)
+
+    def month(self, value: dt.date) -> str:
+        """``mai 2026`` / ``May 2026``: a date whose day nobody read."""
+        return _month(value, self.locale)
 
 
 @lru_cache(maxsize=4096)  # the same deadlines and source dates come back all day
 def _long_date(value: dt.date, locale: Locale) -> str:
     return _babel_format_date(value, format="long", locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def _pattern_date(value: dt.date, pattern: str, locale: Locale) -> str:
+    try:
+        return _babel_format_date(value, format=pattern, locale=locale)
+    except (ValueError, KeyError):  # a broken pattern in a catalog must not break an answer
+        return _long_date(value, locale)
+
+
+@lru_cache(maxsize=1024)
+def _month(value: dt.date, locale: Locale) -> str:
+    return format_skeleton("yMMMM", dt.datetime(value.year, value.month, 1), locale=locale)
 
 
 class Catalogs:

@@ -18,6 +18,7 @@ from bot.storage import MemoryStore
 from bot.testing import Client, FakeClock
 
 KB = Path(__file__).parent / "fixtures" / "kb"
+TODAY = dt.date(2026, 11, 27)
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ async def test_walkthrough_to_outcome_with_deadline_and_personalised_checklist(c
     await c.send("15 March 2027")
     assert c.reply.kind is ReplyKind.WALKTHROUGH
     assert "Card outcome" in c.text
-    assert "You get the card for 12 months, it costs €75." in c.text
+    assert "You get the card for 12 months, it costs €150." in c.text
     assert "Passport" in c.text and "Only for Indians" not in c.text
     assert "108 days left" in c.text
     assert c.reply.actions[0].kind is ActionKind.END
@@ -168,15 +169,15 @@ async def test_faq_in_a_group_is_short_with_more_in_private(c: Client) -> None:
     assert "Tax" not in group.text  # the detail waits for the private chat
     assert group.reply.actions[0].payload == "faq_fee"
     await c.send("/start faq_fee")
-    assert "Tax €50 plus stamp €25." in c.text
+    assert "Tax €100 plus stamp €50." in c.text
 
 
 async def test_faq_answer_more_and_related(c: Client) -> None:
     await c.send("how much does the card cost?")
-    assert c.reply.faq_id == "fee" and "It costs €75." in c.text
-    assert "Sources: test source (seen 10 January 2026)" in c.text
+    assert c.reply.faq_id == "fee" and "It costs €150." in c.text
+    assert "Sources: test source (published 10 January 2026; checked 1 June 2026)" in c.text
     await c.click("Tell me more")
-    assert "Tax €50 plus stamp €25." in c.text
+    assert "Tax €100 plus stamp €50." in c.text
     await c.click("Which documents?")
     assert c.reply.faq_id == "documents"
 
@@ -405,3 +406,31 @@ async def test_a_walkthrough_option_outside_the_mac_can_only_pick_a_button_of_th
         assert await c.engine.store.load(c.key) == before
     await c.press(prefix + ".2")  # the third button of that same message: as if clicked
     assert "Which diploma?" in c.text
+
+
+async def test_answers_use_the_figure_in_force_on_the_clock_date(c: Client, clock) -> None:
+    """The fixture's fee doubles in May 2026: a student who paid €75 in April is not told they
+    were wrong, and for a year after the change answers say what it was before."""
+    clock.now = dt.datetime(2026, 4, 15, 12, tzinfo=dt.UTC).timestamp()
+    await c.send("how much does the card cost?")
+    assert "It costs €75." in c.text and "Changed recently" not in c.text
+    clock.now = dt.datetime(2026, 5, 2, 12, tzinfo=dt.UTC).timestamp()
+    await c.send("how much does the card cost?")
+    assert "It costs €150." in c.text
+    assert "Card fee: €150 since May 2026; €75 before." in c.text
+    # the tax and stamp the fee is computed from changed the same day: one note, not three
+    assert "Card tax" not in c.text and "Stamp duty:" not in c.text
+    await c.click("Tell me more")
+    assert "Tax €100 plus stamp €50." in c.text
+    clock.now = dt.datetime(2027, 6, 1, 12, tzinfo=dt.UTC).timestamp()
+    await c.send("how much does the card cost?")
+    assert "It costs €150." in c.text and "Changed recently" not in c.text
+
+
+async def test_french_notes_and_source_dates(clock) -> None:
+    c = await Client.create(clock=clock, lang="fr", knowledge=load_knowledge(KB, today=TODAY))
+    clock.now = dt.datetime(2026, 5, 2, 12, tzinfo=dt.UTC).timestamp()
+    await c.send("combien coute la carte")
+    text = c.text.replace("\xa0", " ").replace("\u202f", " ")
+    assert "depuis mai 2026 ; 75 € avant." in text
+    assert "(publié : 10 janvier 2026 ; vérifié le 1er juin 2026)" in text

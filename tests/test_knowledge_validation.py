@@ -121,11 +121,87 @@ def test_facts_compute_and_freshness(kb: Path) -> None:
     edit(kb / "facts.yaml", 'compute: "tax + stamp"', 'compute: "tax + stamp + __import__"')
     assert any("unknown fact '__import__'" in p or "not allowed" in p for p in problems(kb))
     shutil.copy(KB / "facts.yaml", kb / "facts.yaml")
-    edit(kb / "facts.yaml", "verified: 2026-06-01", "verified: 2024-01-01")
+    # freshness is the newest read of a fact's sources, judged against `today`
+    assert load_knowledge(kb, today=TODAY).warnings == ()
+    k = load_knowledge(kb, today=dt.date(2027, 1, 15))
+    assert {w.message for w in k.warnings} == {
+        f"fact {fid}: its newest check was on 2026-06-01, more than 6 months ago: read its "
+        "sources again"
+        for fid in ("fee", "tax", "stamp", "duration")
+    }
+    edit(
+        kb / "sources.yaml",
+        "  reads:\n    - date: 2026-06-01\n",
+        "  nothing:\n    - date: 2026-06-01\n",
+    )
+    assert any("unknown key 'nothing'" in p for p in problems(kb))
+    edit(
+        kb / "sources.yaml",
+        '  nothing:\n    - date: 2026-06-01\n      showed: "the fee and the duration"\n',
+        "",
+    )
     k = load_knowledge(kb, today=TODAY)
-    assert [w.message for w in k.warnings] == [
-        "fact fee was verified on 2024-01-01, more than 12 months ago: check it"
-    ]
+    assert any("none of its sources was ever read by us" in w.message for w in k.warnings)
+
+
+def test_histories_must_be_ordered_and_not_overlap(kb: Path) -> None:
+    edit(
+        kb / "facts.yaml",
+        "    - from: 2026-05\n      value: 100",
+        "    - from: 2026-05\n      value: 100\n      sources: [S1]\n    - from: 2026-02-01\n      value: 90",
+    )
+    assert any("history out of order (2026-02-01 comes after 2026-05)" in p for p in problems(kb))
+    shutil.copy(KB / "facts.yaml", kb / "facts.yaml")
+    edit(
+        kb / "facts.yaml",
+        "    - from: 2026-05\n      value: 100",
+        "    - from: 2026-05\n      value: 100\n      sources: [S1]\n    - from: 2026-05-01\n      value: 90",
+    )
+    assert any("overlaps the previous value (both from 2026-05-01)" in p for p in problems(kb))
+    shutil.copy(KB / "facts.yaml", kb / "facts.yaml")
+    edit(kb / "facts.yaml", "    - value: 50\n", "    - from: 2026-13\n      value: 50\n")
+    assert any("'from' must be a date (YYYY-MM-DD) or a month (YYYY-MM)" in p for p in problems(kb))
+    shutil.copy(KB / "facts.yaml", kb / "facts.yaml")
+    edit(kb / "facts.yaml", '  label: "Card tax"\n', "")
+    assert any(
+        "fact tax: its value changes over time, so give it a 'label'" in p for p in problems(kb)
+    )
+
+
+def test_claims_of_checking_must_be_real(kb: Path) -> None:
+    edit(
+        kb / "facts.yaml",
+        "duration:\n  type: months\n",
+        "duration:\n  type: months\n  verified: 2026-11-01\n",
+    )
+    assert any("'verified' is gone" in p for p in problems(kb))
+    shutil.copy(KB / "facts.yaml", kb / "facts.yaml")
+    edit(kb / "sources.yaml", "  published: 2026-01-10", "  seen: 2026-01-10")
+    assert any("'seen' mixed up publication and checking" in p for p in problems(kb))
+    edit(kb / "sources.yaml", "  seen: 2026-01-10", "  published: 2026-01-10")
+    edit(kb / "sources.yaml", "    - date: 2026-06-01", "    - date: 2999-06-01")
+    assert any("'date' is in the future" in p for p in problems(kb))
+    edit(kb / "sources.yaml", "    - date: 2999-06-01", "    - date: 2026-06-01")
+    edit(kb / "sources.yaml", '      showed: "the fee and the duration"\n', "")
+    assert any("say what the source showed" in p for p in problems(kb))
+
+
+def test_an_uncertain_figure_needs_a_warning_where_it_is_shown(kb: Path) -> None:
+    edit(
+        kb / "facts.yaml",
+        "duration:\n  type: months\n",
+        "duration:\n  type: months\n  uncertain: not read\n",
+    )
+    found = problems(kb)
+    assert any("node out_card.status: uses {duration}, which is not settled" in p for p in found), (
+        found
+    )
+    edit(
+        kb / "flow.yaml",
+        'status: "You get the card for {duration}',
+        'status: "⚠️ You get the card for {duration}',
+    )
+    assert load_knowledge(kb, today=TODAY).facts["duration"].uncertain == "not read"
 
 
 def test_fact_expressions_are_safe() -> None:

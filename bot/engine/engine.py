@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.engine import checklist, feedback, insight, reminders
+from bot.engine import checklist, countdown, feedback, insight, reminders
 from bot.engine.dates import parse_date
 from bot.engine.events import ConversationKey, Event, EventKind
 from bot.engine.faq_index import SearchResult
@@ -31,6 +31,7 @@ from bot.engine.markup import (
     Paragraph,
     Text,
     parse,
+    placeholders,
 )
 from bot.engine.normalise import normalised
 from bot.engine.reminders import ReminderDelivery
@@ -38,13 +39,14 @@ from bot.engine.reply import Action, ActionKind, Choice, ChoiceKind, Reply, Repl
 from bot.engine.state import Conversation
 from bot.engine.tokens import TokenCodec
 from bot.i18n import Catalogs, Lang
-from bot.knowledge.facts import format_fact
+from bot.knowledge.facts import fact_values, format_since, recent_changes
 from bot.knowledge.model import (
     TOPICS_CONTEXT,
     FaqEntry,
     Item,
     Knowledge,
     Node,
+    fact_context,
     faq_context,
     flow_context,
     source_context,
@@ -72,8 +74,6 @@ COMMANDS = (
 )
 ADMIN_COMMANDS = ("reload", "stats")
 MAX_PROBLEMS_SHOWN = 5
-URGENT_DAYS = 30
-SOON_DAYS = 60
 MAX_RELATED = 3
 
 
@@ -123,8 +123,8 @@ class Engine:
         self._locks: weakref.WeakValueDictionary[ConversationKey, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
-        self._fact_cache: dict[tuple[str, str], dict[str, str]] = {}
-        self._render_cache: dict[tuple[str, str, str, str], Message] = {}
+        self._fact_cache: dict[tuple[str, str, dt.date], dict[str, str]] = {}
+        self._render_cache: dict[tuple, Message] = {}
         self.flood = FloodGate(clock) if flood_control else None
 
     # ------------------------------------------------------------------ public API
@@ -270,16 +270,19 @@ class Engine:
             )
         return reply
 
-    def render_knowledge(self, kb: Knowledge, lang: Lang, context: str, english: str) -> Message:
-        """A knowledge string translated, facts filled in, parsed; cached per knowledge version.
+    def render_knowledge(
+        self, kb: Knowledge, lang: Lang, day: dt.date, context: str, english: str
+    ) -> Message:
+        """A knowledge string translated, with the figures in force on `day`, parsed; cached per
+        knowledge version and day.
 
         Knowledge strings hold no user text, so the parsed message is the same for everyone and
         immutable: rendering an outcome costs dictionary look-ups, not parsing.
         """
-        cache_key = (kb.version, lang.code, context, english)
+        cache_key = (kb.version, lang.code, day, context, english)
         message = self._render_cache.get(cache_key)
         if message is None:
-            values = self.facts_for(kb, lang)
+            values = self.facts_for(kb, lang, day)
             try:
                 message = parse(lang.pgettext(context, english), values)
             except MarkupError:
@@ -290,12 +293,15 @@ class Engine:
             self._render_cache[cache_key] = message
         return message
 
-    def facts_for(self, kb: Knowledge, lang: Lang) -> dict[str, str]:
-        cache_key = (kb.version, lang.code)
+    def facts_for(self, kb: Knowledge, lang: Lang, day: dt.date) -> dict[str, str]:
+        """The figures in force on `day`, formatted for `lang` (see `fact_values`)."""
+        cache_key = (kb.version, lang.code, day)
         values = self._fact_cache.get(cache_key)
         if values is None:
-            values = {fid: format_fact(f.type, f.value, lang) for fid, f in kb.facts.items()}
-            self._fact_cache = {k: v for k, v in self._fact_cache.items() if k[0] == kb.version}
+            values = fact_values(kb.facts, lang, day)
+            self._fact_cache = {
+                k: v for k, v in self._fact_cache.items() if k[0] == kb.version and k[2] == day
+            }
             self._fact_cache[cache_key] = values
         return values
 
@@ -334,7 +340,7 @@ class _Ctx:
 
     def knowledge_text(self, context: str, english: str) -> Message:
         """A knowledge string in the user's language, facts filled in (parsed once, then cached)."""
-        return self.engine.render_knowledge(self.kb, self.t, context, english)
+        return self.engine.render_knowledge(self.kb, self.t, self.today(), context, english)
 
     def inlines(self, message: Message) -> tuple[Inline, ...]:
         out: list[Inline] = []
@@ -346,7 +352,8 @@ class _Ctx:
         return tuple(out)
 
     def sources_block(self, ids: tuple[str, ...]) -> Paragraph:
-        """ "Sources: A (seen date) · B (seen date)", built once per knowledge version and language."""
+        """ "Sources: A (published date; checked date) · B …", built once per knowledge version
+        and language."""
         cache_key = (self.kb.version, self.t.code, "sources", ".".join(ids))
         block = self.engine._render_cache.get(cache_key)
         if block is None:
@@ -354,23 +361,63 @@ class _Ctx:
         return block[0]
 
     def _sources_block(self, ids: tuple[str, ...]) -> Paragraph:
-        parts: list[Inline] = [Text(self.t.gettext("Sources:") + " ")]
+        t = self.t
+        parts: list[Inline] = [Text(t.gettext("Sources:") + " ")]
         for i, sid in enumerate(ids):
             src = self.kb.sources[sid]
             if i:
                 parts.append(Text(" · "))
+            link = Link((Text(t.pgettext(source_context(sid), src.short)),), src.url)
+            published = format_since(src.published, t) if src.published else ""
+            checked = t.date(src.checked) if src.checked else ""
+            if published and checked:
+                template = t.gettext("{source} (published {published}; checked {checked})")
+            elif published:
+                template = t.gettext("{source} (published {published})")
+            elif checked:
+                template = t.gettext("{source} (checked {checked})")
+            else:
+                template = "{source}"
             parts.extend(
+                self.inlines(self.msg(template, source=link, published=published, checked=checked))
+            )
+        return Paragraph(tuple(parts))
+
+    def changes_block(self, texts: tuple[str, ...]) -> Message:
+        """A note for each figure in `texts` that changed in the last year ("€150 since May
+        2026; €75 before"), so a student who paid the old amount is not told they were wrong."""
+        used: set[str] = set()
+        for text in texts:
+            used |= {p.split(".")[0] for p in placeholders(text)}
+        day = self.today()
+        changed = recent_changes(self.kb.facts, used, day)
+        if not changed:
+            return ()
+        t = self.t
+        values = self.engine.facts_for(self.kb, t, day)
+        lines = []
+        for fid in changed:
+            fact = self.kb.facts[fid]
+            since = fact.at(day).start
+            template = (
+                t.gettext("{label}: {value} since {month}; {before} before.")
+                if since is not None and since.month_only
+                else t.gettext("{label}: {value} since {date}; {before} before.")
+            )
+            lines.append(
                 self.inlines(
                     self.msg(
-                        self.t.gettext("{source} (seen {date})"),
-                        source=Link(
-                            (Text(self.t.pgettext(source_context(sid), src.short)),), src.url
-                        ),
-                        date=self.t.date(src.seen),
+                        template,
+                        label=t.pgettext(fact_context(fid), fact.label),
+                        value=values[fid],
+                        month=values[f"{fid}.since"],
+                        date=values[f"{fid}.since"],
+                        before=values[f"{fid}.before"],
                     )
                 )
             )
-        return Paragraph(tuple(parts))
+        heading = Paragraph((Bold((Text(t.gettext("🆕 Changed recently")),)),))
+        return (heading, BulletList(tuple(lines)))
 
     def wtoken(self, conv: Conversation, node: Node, option: str) -> str:
         """The token of one button of this step: the step's signed prefix, then the option."""
@@ -803,6 +850,7 @@ class _Ctx:
         blocks: list = [header, *body]
         if detail and entry.more:
             blocks += list(self.knowledge_text(faq_context(entry.id, "more"), entry.more))
+        blocks += self.changes_block((entry.answer, entry.more) if detail else (entry.answer,))
         blocks.append(self.sources_block(entry.sources))
         r = self.reply(ReplyKind.FAQ, tuple(blocks), faq_id=entry.id)
         vote_buttons = feedback.vote_choices(self, entry, private) if votes else []
@@ -1048,7 +1096,16 @@ class _Ctx:
         target = node.next
         if node.if_past and value < self.today():
             target = node.if_past
+        elif node.if_older and value < self.older_limit(node):
+            target = node.if_older
         return await self.advance(conv, target, {node.store: value.isoformat()})
+
+    def older_limit(self, node: Node) -> dt.date:
+        """The oldest date `node` accepts before routing to `if_older` (a diploma obtained more
+        than 4 years ago, say), from the fact in force today."""
+        amount = int(self.kb.facts[node.older_than].at(self.today()).value)  # type: ignore[arg-type]
+        months = amount * 12 if node.older_unit == "years" else amount
+        return countdown.add_months(self.today(), -months)
 
     def today(self) -> dt.date:
         return dt.datetime.fromtimestamp(self.now, dt.UTC).date()
@@ -1061,7 +1118,7 @@ class _Ctx:
             r.actions.append(Action(ActionKind.END))
             extras = (
                 checklist.open_choice(self, node, conv.answers),
-                reminders.outcome_choice(self, conv.answers) if node.deadline else None,
+                reminders.outcome_choice(self, node, conv.answers),
             )
             r.choices.extend(c for c in extras if c is not None)
             buttons: tuple[tuple[str, str, ChoiceKind], ...] = ()
@@ -1080,7 +1137,7 @@ class _Ctx:
     def step_view(self, node: Node) -> tuple[Message, tuple[tuple[str, str, ChoiceKind], ...]]:
         """A question's message and its buttons (option, label, kind), in the user's language:
         the same for everyone at this step, so built once per knowledge version and language."""
-        cache_key = (self.kb.version, self.t.code, "step", node.id)
+        cache_key = (self.kb.version, self.t.code, self.today(), "step", node.id)
         view = self.engine._render_cache.get(cache_key)
         if view is None:
             t = self.t
@@ -1123,6 +1180,7 @@ class _Ctx:
         cache_key = (
             self.kb.version,
             self.t.code,
+            self.today(),
             "outcome",
             node.id,
             tuple(answers.get(k, "") for k in when_keys),
@@ -1131,7 +1189,13 @@ class _Ctx:
         if parts is None:
             parts = self.engine._render_cache[cache_key] = self._outcome_parts(node, answers)
         head, tail = parts
-        return head + tuple(self.deadline_message(answers)) + tail if node.deadline else head + tail
+        if not node.countdown:
+            return head + tail
+        return (
+            head
+            + countdown.message(self, node.countdown, answers.get(node.countdown_date, ""))
+            + tail
+        )
 
     def _outcome_parts(self, node: Node, answers: dict[str, str]) -> tuple[Message, Message]:
         """The outcome's blocks before and after the place of the computed deadline."""
@@ -1169,45 +1233,12 @@ class _Ctx:
         blocks.clear()
         section(t.gettext("Watch out"), node.pitfalls, "pitfalls")
         section(t.gettext("⚠️ Not settled: check before relying on it"), node.uncertain, "uncertain")
+        shown = [node.status, node.cost, node.where, node.deadline]
+        for items in (node.steps, node.documents, node.pitfalls, node.uncertain):
+            shown += [i.text for i in items if i.applies(answers)]
+        blocks += self.changes_block(tuple(shown))
         blocks.append(self.sources_block(node.sources))
         return head, tuple(blocks)
-
-    def deadline_message(self, answers: dict[str, str]) -> Message:
-        raw = answers.get("titre_expiry")
-        if not raw:
-            return ()
-        try:
-            expiry = dt.date.fromisoformat(raw)
-        except ValueError:
-            return ()
-        t = self.t
-        days = (expiry - self.today()).days
-        values = {"date": t.date(expiry), "days": str(abs(days))}
-        if days < 0:
-            template = t.ngettext(
-                "**Your titre expired on {date}, {days} day ago.** See a lawyer, your welcome desk or an association quickly.",
-                "**Your titre expired on {date}, {days} days ago.** See a lawyer, your welcome desk or an association quickly.",
-                abs(days),
-            )
-        elif days <= URGENT_DAYS:
-            template = t.ngettext(
-                "⚠️ **Urgent: your titre expires on {date}, in {days} day.** File your application now, before that date.",
-                "⚠️ **Urgent: your titre expires on {date}, in {days} days.** File your application now, before that date.",
-                days,
-            )
-        elif days <= SOON_DAYS:
-            template = t.ngettext(
-                "Your titre expires on {date}: {days} day left. Book your appointment or send your file now.",
-                "Your titre expires on {date}: {days} days left. Book your appointment or send your file now.",
-                days,
-            )
-        else:
-            template = t.ngettext(
-                "Your titre expires on {date}: {days} day left. File before that date; earlier is safer.",
-                "Your titre expires on {date}: {days} days left. File before that date; earlier is safer.",
-                days,
-            )
-        return self.msg(template, **values)
 
 
 def _language_name(code: str) -> str:

@@ -62,7 +62,7 @@ Block = Paragraph | BulletList
 Message = tuple[Block, ...]
 
 _SAFE_URL = re.compile(r"^(https?://|tg://|mailto:)", re.IGNORECASE)
-_TOKEN = re.compile(r"\{\{|\}\}|\{([a-zA-Z_][a-zA-Z0-9_]*)\}|\*\*|\[|\]\(|\)")
+_TOKEN = re.compile(r"\{\{|\}\}|\{([a-zA-Z_][a-zA-Z0-9_]*(?:\.[a-z]+)?)\}|\*\*|\[|\]\(|\)")
 
 
 class MarkupError(ValueError):

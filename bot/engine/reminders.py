@@ -36,6 +36,7 @@ from bot.engine.state import Reminder
 if TYPE_CHECKING:
     from bot.engine.engine import _Ctx
     from bot.engine.state import Conversation
+    from bot.knowledge.model import Node
 
 TITRE, RECE = "titre", "rece"
 OFFSETS = {TITRE: (60, 30, 14, 7), RECE: (60,)}
@@ -139,13 +140,20 @@ def token(ctx: _Ctx, action: str, arg: str = "0") -> str:
     return ctx.codec.encode("r", (action, arg), ctx.owner)
 
 
-def outcome_choice(ctx: _Ctx, answers: dict[str, str]) -> Choice | None:
-    """ "Remind me before my deadline" under an outcome, when the user gave a date to come."""
-    deadline = _iso(answers.get("titre_expiry", ""))
-    if deadline is None or deadline <= ctx.today():
+# which reminders an outcome's countdown offers (bot/engine/countdown.py kinds)
+_COUNTDOWN_REMINDERS = {"expiry": TITRE, "renewal_window": TITRE, "card_end": RECE}
+
+
+def outcome_choice(ctx: _Ctx, node: Node, answers: dict[str, str]) -> Choice | None:
+    """ "Remind me before my deadline" under an outcome that counts down to a date the user
+    gave, when that date is still to come."""
+    kind = _COUNTDOWN_REMINDERS.get(node.countdown)
+    deadline = _iso(answers.get(node.countdown_date, ""))
+    if kind is None or deadline is None or deadline <= ctx.today():
         return None
+    action = "o" if kind == TITRE else "O"
     return Choice(
-        token(ctx, "o", compact(deadline)), ctx.t.gettext("⏰ Remind me before my deadline")
+        token(ctx, action, compact(deadline)), ctx.t.gettext("⏰ Remind me before my deadline")
     )
 
 
@@ -174,16 +182,17 @@ async def on_remind(ctx: _Ctx, conv: Conversation | None, args: str) -> Reply:
                 )
             ),
         )
-        known = outcome_choice(ctx, conv.answers) if conv else None
-        if known is not None:
-            deadline = _iso(conv.answers["titre_expiry"]) if conv else None
+        node = ctx.kb.flow.nodes.get(conv.node or "") if conv else None
+        known = outcome_choice(ctx, node, conv.answers) if conv and node else None
+        if known is not None and conv is not None and node is not None:
+            deadline = _iso(conv.answers[node.countdown_date])
             assert deadline is not None
-            r.choices.append(
-                Choice(
-                    known.token,
-                    t.gettext("My titre expires on {date}").format(date=t.date(deadline)),
-                )
+            label = (
+                t.gettext("My titre expires on {date}")
+                if _COUNTDOWN_REMINDERS[node.countdown] == TITRE
+                else t.gettext("My RECE card or APS ends on {date}")
             )
+            r.choices.append(Choice(known.token, label.format(date=t.date(deadline))))
         return r
     deadline = parse_date(" ".join(words))
     if deadline is None:
@@ -330,14 +339,15 @@ async def on_choice(ctx: _Ctx, fields: tuple[str, ...]) -> Reply:
     key = ctx.event.key
     store = ctx.engine.store
     t = ctx.t
-    if action in ("o", "T", "k"):
+    if action in ("o", "O", "T", "k"):
+        # o / O: opt in under an outcome (titre / RECE-APS end); T / k: "no, that date is…"
         deadline = from_compact(arg)
         if deadline is None:
             return ctx.expired()
         if deadline <= ctx.today():
             return await on_remind(ctx, None, deadline.isoformat())  # says it has passed
-        kind = RECE if action == "k" else TITRE
-        return await set_reminders(ctx, kind, deadline, clear_other=action != "o")
+        kind = RECE if action in ("O", "k") else TITRE
+        return await set_reminders(ctx, kind, deadline, clear_other=action in ("T", "k"))
     if action == "l":
         return await on_reminders(ctx)
     if action == "c":

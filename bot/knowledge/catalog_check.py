@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.engine.markup import MarkupError, parse, placeholders
-from bot.knowledge.extract import messages
+from bot.knowledge.extract import KINDS, messages
 from bot.knowledge.yamlfile import KnowledgeError, Problem, load_yaml
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ def source_messages(
         str(PACKAGE_DIR), method_map=[("**.py", "python")]
     ):
         yield _rel(PACKAGE_DIR / filename, root), lineno, context, message
-    for kind in ("flow", "faq", "sources"):
+    for kind in KINDS:
         path = knowledge_dir / f"{kind}.yaml"
         try:
             data = load_yaml(path)

@@ -1,7 +1,7 @@
 """The user-facing strings of the knowledge YAML, for Babel and for ``aps-bot check``.
 
 Each string is a ``pgettext`` message whose context names where it lives (``flow:eu.title``,
-``faq:fee.answer``, ``faq:topics``, ``source:S1.short``), so identical English strings in different places can be
+``faq:fee.answer``, ``faq:topics``, ``source:S1.short``, ``fact:fee_rece.label``), so identical English strings in different places can be
 translated differently. `extract_yaml` is registered as the ``aps_yaml`` Babel extractor (see
 babel.cfg); ``pybabel extract`` collects these strings with the code's.
 """
@@ -17,18 +17,21 @@ from bot.knowledge.model import (
     FLOW_LIST_FIELDS,
     FLOW_TEXT_FIELDS,
     TOPICS_CONTEXT,
+    fact_context,
     faq_context,
     flow_context,
     source_context,
 )
 from bot.knowledge.yamlfile import LineDict, LineList, load_yaml
 
+KINDS = ("flow", "faq", "sources", "facts")  # the knowledge files that hold translatable text
+
 
 def messages(kind: str, data: Any) -> Iterator[tuple[int, str, str]]:
     """``(line, context, msgid)`` for every translatable string of a parsed knowledge file.
 
     Args:
-        kind: the file's name without extension: ``flow``, ``faq`` or ``sources`` (facts have none).
+        kind: the file's name without extension: ``flow``, ``faq``, ``sources`` or ``facts``.
         data: the file as returned by `load_yaml`.
     """
     if not isinstance(data, LineDict):
@@ -56,6 +59,10 @@ def messages(kind: str, data: Any) -> Iterator[tuple[int, str, str]]:
                     text = item.get("text") if isinstance(item, LineDict) else item
                     if isinstance(text, str):
                         yield items.line_of(i), flow_context(nid, f), text
+    elif kind == "facts":
+        for fid, spec in data.items():
+            if isinstance(spec, LineDict) and isinstance(spec.get("label"), str):
+                yield spec.line_of("label"), fact_context(fid), spec["label"]
     elif kind == "sources":
         for sid, spec in data.items():
             if isinstance(spec, LineDict) and isinstance(spec.get("short"), str):
@@ -82,7 +89,7 @@ def extract_yaml(
     """Babel extractor: yields ``(lineno, "pgettext", (context, msgid), comments)``."""
     name = getattr(fileobj, "name", "")
     kind = Path(name).stem
-    if kind not in ("flow", "faq", "sources"):
+    if kind not in KINDS:
         return
     data = load_yaml(Path(name))
     for line, context, msgid in messages(kind, data):

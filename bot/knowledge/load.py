@@ -1,8 +1,8 @@
 """Loading and validating the knowledge folder (flow, FAQ, facts, sources).
 
 Every problem is collected with its ``file:line`` and reported together, so an editor fixes a
-broken change in one pass. Loading fails (`KnowledgeError`) on any error; warnings (a fact verified
-more than a year ago) are kept on the `Knowledge` for ``aps-bot check`` to print.
+broken change in one pass. Loading fails (`KnowledgeError`) on any error; warnings (a figure whose
+sources nobody here has read for six months) are kept on the `Knowledge` for ``aps-bot check``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from bot.engine.faq_index import FaqIndex, IndexDoc
 from bot.engine.markup import MarkupError, parse, placeholders
 from bot.knowledge import facts as factlib
 from bot.knowledge.model import (
+    COUNTDOWN_KINDS,
     FACT_TYPES,
     FLOW_LIST_FIELDS,
     FLOW_TEXT_FIELDS,
@@ -33,7 +34,10 @@ from bot.knowledge.model import (
     Knowledge,
     Node,
     Option,
+    Period,
+    Since,
     Source,
+    SourceRead,
 )
 from bot.knowledge.yamlfile import KnowledgeError, LineDict, LineList, Problem, load_yaml
 
@@ -41,20 +45,32 @@ DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent.parent / "knowled
 FILES = ("sources.yaml", "facts.yaml", "flow.yaml", "faq.yaml")
 REQUIRED_EXAMPLE_LANGS = ("en", "fr")
 MIN_EXAMPLES = 3
-STALE_AFTER = dt.timedelta(days=365)
+STALE_AFTER = dt.timedelta(days=183)  # about 6 months
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SOURCE_ID = re.compile(r"^S[0-9]+[a-z]?$")
 
 _NODE_KEYS = {
     "question": {"ask", "help", "options"},
-    "input": {"ask", "help", "input", "store", "next", "skip", "if_past"},
+    "input": {"ask", "help", "input", "store", "next", "skip", "if_past", "if_older"},
     "branch": {"branch", "cases", "default"},
-    "outcome": {"outcome", *FLOW_TEXT_FIELDS, *FLOW_LIST_FIELDS, "sources"} - {"ask"},
+    "outcome": {"outcome", *FLOW_TEXT_FIELDS, *FLOW_LIST_FIELDS, "sources", "countdown"} - {"ask"},
 }
 _FAQ_KEYS = {"id", "topic", "title", "answer", "more", "keywords", "examples", "sources", "related"}
-_FACT_KEYS = {"type", "value", "compute", "sources", "verified", "note"}
-_SOURCE_KEYS = {"title", "short", "publisher", "url", "seen", "kind"}
+_FACT_KEYS = {
+    *("type", "label", "value", "compute", "history", "from", "sources", "note", "uncertain"),
+    "verified",  # refused with an explanation: freshness comes from the sources' reads
+}
+WARNING_SIGN = "⚠️"
+_SOURCE_KEYS = {"title", "short", "publisher", "url", "kind", "published", "reads", "watch", "seen"}
+_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
+_WATCH_SP = re.compile(r"^service-public:[FNR][0-9]+$")
 _SOURCE_KINDS = {"official", "institutional", "secondary"}
+
+
+class _FactNames(set):
+    """The placeholder names texts may use, and which facts among them are uncertain."""
+
+    uncertain: frozenset[str] = frozenset()
 
 
 class _Collector:
@@ -97,13 +113,17 @@ def load_knowledge(
         raise KnowledgeError(problems)
 
     sources_c = _Collector(_display(path / "sources.yaml"))
-    sources = _load_sources(raw["sources.yaml"], sources_c)
+    # "in the future" is judged on the real date: nobody can have read a page tomorrow, whatever
+    # date the freshness of facts is judged on
+    sources = _load_sources(raw["sources.yaml"], sources_c, max(today, dt.date.today()))
     facts_c = _Collector(_display(path / "facts.yaml"))
     facts = _load_facts(raw["facts.yaml"], sources, facts_c, today)
     flow_c = _Collector(_display(path / "flow.yaml"))
-    flow = _load_flow(raw["flow.yaml"], sources, set(facts), flow_c, path / "flow.yaml")
+    names = _FactNames(factlib.fact_placeholders(facts))
+    names.uncertain = frozenset(fid for fid, f in facts.items() if f.uncertain)
+    flow = _load_flow(raw["flow.yaml"], sources, names, flow_c, path / "flow.yaml", facts)
     faq_c = _Collector(_display(path / "faq.yaml"))
-    faq = _load_faq(raw["faq.yaml"], sources, set(facts), faq_c)
+    faq = _load_faq(raw["faq.yaml"], sources, names, faq_c)
 
     problems = sources_c.problems + facts_c.problems + flow_c.problems + faq_c.problems
     errors = [p for p in problems if not p.warning]
@@ -175,8 +195,16 @@ def _source_list(
 
 
 def _check_text(
-    text: Any, line: int, c: _Collector, where: str, facts: set[str], required: bool = True
+    text: Any,
+    line: int,
+    c: _Collector,
+    where: str,
+    facts: set[str],
+    required: bool = True,
+    flagged: bool = False,
 ) -> str:
+    """`text` stripped, after checking its markup and placeholders; `flagged` texts are shown
+    under a ⚠️ heading already (an outcome's "uncertain" items)."""
     if text is None or text == "":
         if required:
             c.error(line, f"{where}: text is required")
@@ -184,8 +212,20 @@ def _check_text(
     if not isinstance(text, str):
         c.error(line, f"{where}: must be text")
         return ""
-    for name in sorted(placeholders(text) - facts):
-        c.error(line, f"{where}: unknown placeholder {{{name}}} (not a fact id)")
+    used = placeholders(text)
+    shaky = sorted(n for n in used if n.split(".")[0] in getattr(facts, "uncertain", ()))
+    if shaky and WARNING_SIGN not in text and not flagged:
+        c.error(
+            line,
+            f"{where}: uses {{{shaky[0]}}}, which is not settled (facts.yaml 'uncertain'): the "
+            f"same text must carry {WARNING_SIGN} and say whom to ask",
+        )
+    for name in sorted(used - facts):
+        c.error(
+            line,
+            f"{where}: unknown placeholder {{{name}}} (not a fact id; .before and .since only "
+            "exist for facts whose value changes)",
+        )
     try:
         parse(text, {name: "x" for name in placeholders(text)})
     except MarkupError as exc:
@@ -193,7 +233,20 @@ def _check_text(
     return text.strip()
 
 
-def _load_sources(data: Any, c: _Collector) -> dict[str, Source]:
+def _since(value: Any) -> Since | None:
+    """``2026-05-01`` (a day) or ``2026-05`` (a month, when the day was not read)."""
+    day = _date(value)
+    if day is not None:
+        return Since(day)
+    if isinstance(value, str) and _MONTH.match(value):
+        try:
+            return Since(dt.date(int(value[:4]), int(value[5:7]), 1), month_only=True)
+        except ValueError:
+            return None
+    return None
+
+
+def _load_sources(data: Any, c: _Collector, today: dt.date) -> dict[str, Source]:
     out: dict[str, Source] = {}
     data = _mapping(data, c, "sources.yaml")
     if data is None:
@@ -205,37 +258,95 @@ def _load_sources(data: Any, c: _Collector) -> dict[str, Source]:
         spec = _mapping(spec, c, f"source {sid}")
         if spec is None:
             continue
-        _unknown_keys(spec, _SOURCE_KEYS, c, f"source {sid}")
-        missing = [k for k in ("title", "publisher", "url", "seen") if not spec.get(k)]
+        where = f"source {sid}"
+        _unknown_keys(spec, _SOURCE_KEYS, c, where)
+        if "seen" in spec:
+            c.error(
+                spec.line_of("seen"),
+                f"{where}: 'seen' mixed up publication and checking; use 'published' (the date "
+                "the page shows) and 'reads' (when someone here read it)",
+            )
+        missing = [k for k in ("title", "publisher", "url") if not spec.get(k)]
         for k in missing:
-            c.error(spec.line, f"source {sid}: {k!r} is required")
+            c.error(spec.line, f"{where}: {k!r} is required")
         url = str(spec.get("url", ""))
         if url and not url.startswith(("https://", "http://")):
-            c.error(spec.line_of("url"), f"source {sid}: url must start with https://")
-        seen = _date(spec.get("seen"))
-        if spec.get("seen") and seen is None:
-            c.error(spec.line_of("seen"), f"source {sid}: 'seen' must be a date (YYYY-MM-DD)")
+            c.error(spec.line_of("url"), f"{where}: url must start with https://")
+        published = None
+        if spec.get("published") is not None:
+            published = _since(spec.get("published"))
+            if published is None:
+                c.error(
+                    spec.line_of("published"),
+                    f"{where}: 'published' must be a date (YYYY-MM-DD) or a month (YYYY-MM)",
+                )
+            elif published.date > today:
+                c.error(spec.line_of("published"), f"{where}: 'published' is in the future")
+        reads = _source_reads(spec, c, where, today)
+        watch = spec.get("watch", "")
+        if watch and not (watch == "page" or (isinstance(watch, str) and _WATCH_SP.match(watch))):
+            c.error(
+                spec.line_of("watch"),
+                f"{where}: watch must be 'page' or 'service-public:<fiche id>' (e.g. "
+                "service-public:F17319)",
+            )
         kind = spec.get("kind", "secondary")
         if kind not in _SOURCE_KINDS:
-            c.error(
-                spec.line_of("kind"), f"source {sid}: kind must be one of {sorted(_SOURCE_KINDS)}"
-            )
-        if not missing and seen:
+            c.error(spec.line_of("kind"), f"{where}: kind must be one of {sorted(_SOURCE_KINDS)}")
+        if not missing:
             out[sid] = Source(
                 id=sid,
                 title=str(spec["title"]),
                 short=str(spec.get("short") or spec["publisher"]),
                 publisher=str(spec["publisher"]),
                 url=url,
-                seen=seen,
                 kind=kind,
+                published=published,
+                reads=reads,
+                watch=str(watch or ""),
             )
     return out
+
+
+def _source_reads(spec: LineDict, c: _Collector, where: str, today: dt.date) -> tuple:
+    raw = spec.get("reads")
+    if raw is None:
+        return ()
+    if not isinstance(raw, LineList):
+        c.error(spec.line_of("reads"), f"{where}: 'reads' must be a list")
+        return ()
+    reads: list[SourceRead] = []
+    for i, item in enumerate(raw):
+        line = raw.line_of(i)
+        if not isinstance(item, LineDict):
+            c.error(line, f"{where}.reads[{i}]: must be a mapping with 'date' and 'showed'")
+            continue
+        _unknown_keys(item, {"date", "showed", "via"}, c, f"{where}.reads[{i}]")
+        on = _date(item.get("date"))
+        if on is None:
+            c.error(item.line_of("date"), f"{where}.reads[{i}]: 'date' must be YYYY-MM-DD")
+            continue
+        if on > today:
+            c.error(item.line_of("date"), f"{where}.reads[{i}]: 'date' is in the future")
+            continue
+        showed = item.get("showed")
+        if not isinstance(showed, str) or not showed.strip():
+            c.error(
+                item.line,
+                f"{where}.reads[{i}]: say what the source showed ('showed'), e.g. "
+                '"F17319 modified 2026-01-01: fee 150 €"',
+            )
+            continue
+        reads.append(SourceRead(on, showed.strip(), str(item.get("via", "")).strip()))
+    return tuple(sorted(reads, key=lambda r: r.on))
 
 
 def _load_facts(
     data: Any, sources: dict[str, Source], c: _Collector, today: dt.date
 ) -> dict[str, Fact]:
+    """Facts with their histories. A fact is either ``value`` (one period) or ``history`` (a list
+    of periods, each with ``from``, a ``value`` or ``compute``, and ``sources``), or ``compute``
+    over other facts, whose periods follow those of the facts it uses."""
     data = _mapping(data, c, "facts.yaml")
     if data is None:
         return {}
@@ -246,10 +357,19 @@ def _load_facts(
         spec = _mapping(spec, c, f"fact {fid}")
         if spec is not None:
             _unknown_keys(spec, _FACT_KEYS, c, f"fact {fid}")
+            if "verified" in spec:
+                c.error(
+                    spec.line_of("verified"),
+                    f"fact {fid}: 'verified' is gone: a fact is as fresh as the newest read of "
+                    "its sources (sources.yaml 'reads')",
+                )
             specs[fid] = spec
 
-    values: dict[str, Decimal | dt.date] = {}
-    numbers: dict[str, Decimal] = {}
+    raw_periods: dict[str, list[tuple[Since | None, LineDict]]] = {}
+    for fid, spec in specs.items():
+        raw_periods[fid] = _raw_periods(fid, spec, c)
+
+    out: dict[str, Fact] = {}
     state: dict[str, str] = {}  # fid -> "busy" | "done"
 
     def resolve(fid: str) -> None:
@@ -258,86 +378,251 @@ def _load_facts(
             return
         spec = specs[fid]
         if state.get(fid) == "busy":
-            c.error(spec.line_of("compute"), f"fact {fid}: circular 'compute'")
+            c.error(spec.line, f"fact {fid}: circular 'compute'")
             return
         state[fid] = "busy"
-        if "compute" in spec:
-            for dep in sorted(factlib.names(str(spec["compute"]))):
-                if dep in specs:
-                    resolve(dep)
+        deps = set()
+        for _, pspec in raw_periods[fid]:
+            if "compute" in pspec:
+                deps |= factlib.names(str(pspec["compute"]))
+        for dep in sorted(deps):
+            if dep in specs:
+                resolve(dep)
         state[fid] = "done"
-        value = _fact_value(fid, spec, numbers, c)
-        if value is not None:
-            values[fid] = value
-            if isinstance(value, Decimal):
-                numbers[fid] = value
+        fact = _build_fact(fid, spec, raw_periods[fid], out, set(specs), sources, c)
+        if fact is not None:
+            out[fid] = fact
 
     for fid in specs:
         resolve(fid)
+    for fact in out.values():
+        _check_fact_freshness(fact, specs[fact.id], sources, c, today)
+    return {fid: out[fid] for fid in specs if fid in out}
 
-    out: dict[str, Fact] = {}
-    for fid, spec in specs.items():
-        kind = spec.get("type")
-        if kind not in FACT_TYPES:
+
+def _raw_periods(fid: str, spec: LineDict, c: _Collector) -> list[tuple[Since | None, LineDict]]:
+    """``(start, spec)`` per period as written, with order and overlap checked."""
+    if "history" in spec:
+        if "value" in spec or "compute" in spec:
+            c.error(spec.line, f"fact {fid}: give either 'history' or 'value'/'compute', not both")
+            return []
+        history = spec["history"]
+        if not isinstance(history, LineList) or not history:
+            c.error(spec.line_of("history"), f"fact {fid}: 'history' must be a non-empty list")
+            return []
+        out: list[tuple[Since | None, LineDict]] = []
+        for i, item in enumerate(history):
+            where = f"fact {fid}: history[{i}]"
+            if not isinstance(item, LineDict):
+                c.error(history.line_of(i), f"{where}: must be a mapping")
+                return []
+            _unknown_keys(item, {"from", "value", "compute", "sources", "note"}, c, where)
+            start = _since(item.get("from")) if item.get("from") is not None else None
+            if item.get("from") is not None and start is None:
+                c.error(
+                    item.line_of("from"),
+                    f"{where}: 'from' must be a date (YYYY-MM-DD) or a month (YYYY-MM)",
+                )
+                return []
+            if start is None and i > 0:
+                c.error(item.line, f"{where}: 'from' is required after the first value")
+                return []
+            if out and out[-1][0] is not None and start is not None:
+                before = out[-1][0]
+                if start.date == before.date:
+                    c.error(
+                        item.line_of("from"),
+                        f"{where}: overlaps the previous value (both from {start.iso()})",
+                    )
+                    return []
+                if start.date < before.date:
+                    c.error(
+                        item.line_of("from"),
+                        f"{where}: history out of order ({start.iso()} comes after "
+                        f"{before.iso()}); list values oldest first",
+                    )
+                    return []
+            out.append((start, item))
+        return out
+    start = None
+    if spec.get("from") is not None:
+        start = _since(spec.get("from"))
+        if start is None:
             c.error(
-                spec.line_of("type"), f"fact {fid}: type must be one of {', '.join(FACT_TYPES)}"
+                spec.line_of("from"),
+                f"fact {fid}: 'from' must be a date (YYYY-MM-DD) or a month (YYYY-MM)",
             )
+    return [(start, spec)]
+
+
+def _build_fact(
+    fid: str,
+    spec: LineDict,
+    raw: list[tuple[Since | None, LineDict]],
+    known: dict[str, Fact],
+    fact_ids: set[str],
+    sources: dict[str, Source],
+    c: _Collector,
+) -> Fact | None:
+    kind = spec.get("type")
+    if kind not in FACT_TYPES:
+        c.error(spec.line_of("type"), f"fact {fid}: type must be one of {', '.join(FACT_TYPES)}")
+        return None
+    if not raw:
+        return None
+    label = spec.get("label", "")
+    if label and not isinstance(label, str):
+        c.error(spec.line_of("label"), f"fact {fid}: 'label' must be text")
+        label = ""
+    periods: list[Period] = []
+    uses: set[str] = set()
+    all_sources: list[str] = []
+    for i, (start, pspec) in enumerate(raw):
+        where = f"fact {fid}" if pspec is spec else f"fact {fid}: history[{i}]"
+        until = raw[i + 1][0] if i + 1 < len(raw) else None
+        srcs = _source_list(pspec, "sources", sources, c, where, required=True)
+        all_sources += [s for s in srcs if s not in all_sources]
+        has_value, has_compute = "value" in pspec, "compute" in pspec
+        if has_value == has_compute:
+            c.error(pspec.line, f"{where}: give exactly one of 'value' or 'compute'")
+            return None
+        if has_value:
+            value = _plain_value(pspec, c, where)
+            if value is None:
+                return None
+            if (kind == "date") != isinstance(value, dt.date):
+                c.error(
+                    pspec.line_of("value"),
+                    f"{where}: a {kind} fact needs a {'date' if kind == 'date' else 'number'}",
+                )
+                return None
+            periods.append(Period(start, value, srcs))
             continue
-        verified = _date(spec.get("verified"))
-        if verified is None:
-            c.error(spec.line_of("verified"), f"fact {fid}: 'verified' must be a date (YYYY-MM-DD)")
-            continue
-        if today - verified > STALE_AFTER:
-            c.warn(
-                spec.line_of("verified"),
-                f"fact {fid} was verified on {verified.isoformat()}, more than 12 months ago: check it",
-            )
-        srcs = _source_list(spec, "sources", sources, c, f"fact {fid}", required=True)
-        if fid not in values:
-            continue
-        value = values[fid]
-        if (kind == "date") != isinstance(value, dt.date):
-            c.error(
-                spec.line_of("value"),
-                f"fact {fid}: a {kind} fact needs a {'date' if kind == 'date' else 'number'}",
-            )
-            continue
-        out[fid] = Fact(
-            id=fid,
-            type=kind,
-            value=value,
-            sources=srcs,
-            verified=verified,
-            compute=spec.get("compute"),
-            note=str(spec.get("note", "")),
+        expression = str(pspec["compute"])
+        deps = factlib.names(expression)
+        unknown = sorted(d for d in deps if d not in fact_ids)
+        if unknown:
+            c.error(pspec.line_of("compute"), f"{where}: unknown fact {unknown[0]!r}")
+            return None
+        if any(d not in known for d in deps):
+            return None  # a fact it uses failed to load: already reported
+        if any(known[d].type == "date" for d in deps):
+            c.error(pspec.line_of("compute"), f"{where}: cannot compute with a date fact")
+            return None
+        uses |= deps
+        for d in deps:
+            uses |= known[d].uses
+        try:
+            periods += _computed_periods(start, until, expression, deps, known, srcs)
+        except factlib.FactError as exc:
+            c.error(pspec.line_of("compute"), f"{where}: {exc}")
+            return None
+        if kind == "date":
+            c.error(pspec.line_of("compute"), f"{where}: a date fact cannot be computed")
+            return None
+    periods = _merge_equal(periods)
+    fact = Fact(
+        id=fid,
+        type=kind,
+        periods=tuple(periods),
+        sources=tuple(all_sources),
+        label=label.strip(),
+        compute=spec.get("compute"),
+        note=str(spec.get("note", "")),
+        uses=frozenset(uses),
+        uncertain=str(spec.get("uncertain") or "").strip(),
+    )
+    if fact.changes and not fact.label:
+        c.error(
+            spec.line,
+            f"fact {fid}: its value changes over time, so give it a 'label' (what the figure "
+            "is) for the note answers add when it changed recently",
         )
+    return fact
+
+
+def _computed_periods(
+    start: Since | None,
+    until: Since | None,
+    expression: str,
+    deps: set[str],
+    known: dict[str, Fact],
+    srcs: tuple,
+) -> list[Period]:
+    """A computed value's periods: one from `start`, and one more wherever a fact it uses
+    changes after `start` (and before `until`, where the next written value takes over)."""
+    starts: set[Since] = {
+        p.start
+        for d in deps
+        for p in known[d].periods
+        if p.start is not None
+        and (start is None or p.start.date > start.date)
+        and (until is None or p.start.date < until.date)
+    }
+    points: list[Since | None] = [start, *sorted(starts, key=lambda s: s.date)]
+    out: list[Period] = []
+    for point in points:
+        day = point.date if point else dt.date.min
+        numbers = {d: known[d].at(day).value for d in deps}
+        value = factlib.evaluate(expression, numbers)  # type: ignore[arg-type]
+        out.append(Period(point, value, srcs, expression))
     return out
 
 
-def _fact_value(
-    fid: str, spec: LineDict, numbers: dict[str, Decimal], c: _Collector
-) -> Decimal | dt.date | None:
-    has_value, has_compute = "value" in spec, "compute" in spec
-    if has_value == has_compute:
-        c.error(spec.line, f"fact {fid}: give exactly one of 'value' or 'compute'")
-        return None
-    if has_compute:
-        try:
-            return factlib.evaluate(str(spec["compute"]), numbers)
-        except factlib.FactError as exc:
-            c.error(spec.line_of("compute"), f"fact {fid}: {exc}")
-            return None
+def _merge_equal(periods: list[Period]) -> list[Period]:
+    """Drop derived periods that do not change the value (written history is kept as is)."""
+    out: list[Period] = []
+    for p in periods:
+        if out and p.compute is not None and out[-1].value == p.value:
+            continue
+        same_day = out and out[-1].start and p.start and p.start.date == out[-1].start.date
+        if same_day:  # two facts it uses changed on the same day: one change
+            out[-1] = p
+            continue
+        out.append(p)
+    return out
+
+
+def _plain_value(spec: LineDict, c: _Collector, where: str) -> Decimal | dt.date | None:
     value = spec["value"]
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
-        c.error(spec.line_of("value"), f"fact {fid}: value must be a number or a date")
+        c.error(spec.line_of("value"), f"{where}: value must be a number or a date")
         return None
     try:
         return Decimal(str(value))
     except InvalidOperation:
-        c.error(spec.line_of("value"), f"fact {fid}: value must be a number or a date")
+        c.error(spec.line_of("value"), f"{where}: value must be a number or a date")
         return None
+
+
+def fact_checked(fact: Fact, sources: dict[str, Source], day: dt.date) -> dt.date | None:
+    """When the value in force on `day` was last checked: the newest read of the sources cited
+    for it (a computed fact cites its own)."""
+    period = fact.at(day)
+    return max(
+        (sources[s].checked for s in period.sources if s in sources and sources[s].checked),
+        default=None,
+    )
+
+
+def _check_fact_freshness(
+    fact: Fact, spec: LineDict, sources: dict[str, Source], c: _Collector, today: dt.date
+) -> None:
+    checked = fact_checked(fact, sources, today)
+    if checked is None:
+        c.warn(
+            spec.line,
+            f"fact {fact.id}: none of its sources was ever read by us (add a 'reads' entry in "
+            "sources.yaml once someone has checked the figure on one of them)",
+        )
+    elif today - checked > STALE_AFTER:
+        c.warn(
+            spec.line,
+            f"fact {fact.id}: its newest check was on {checked.isoformat()}, more than 6 months "
+            "ago: read its sources again",
+        )
 
 
 def _load_items(
@@ -354,7 +639,9 @@ def _load_items(
         line = value.line_of(i)
         if isinstance(raw, LineDict):
             _unknown_keys(raw, {"text", "when"}, c, f"{where}.{key}[{i}]")
-            text = _check_text(raw.get("text"), line, c, f"{where}.{key}[{i}]", facts)
+            text = _check_text(
+                raw.get("text"), line, c, f"{where}.{key}[{i}]", facts, flagged=key == "uncertain"
+            )
             when_raw = raw.get("when") or {}
             if not isinstance(when_raw, LineDict):
                 c.error(raw.line_of("when"), f"{where}.{key}[{i}]: 'when' must be a mapping")
@@ -366,12 +653,23 @@ def _load_items(
                 when_keys.append((k, when_raw.line_of(k), f"{where}.{key}[{i}]"))
             items.append(Item(text, MappingProxyType(when)))
         else:
-            items.append(Item(_check_text(raw, line, c, f"{where}.{key}[{i}]", facts)))
+            items.append(
+                Item(
+                    _check_text(
+                        raw, line, c, f"{where}.{key}[{i}]", facts, flagged=key == "uncertain"
+                    )
+                )
+            )
     return tuple(items)
 
 
 def _load_flow(
-    data: Any, sources: dict[str, Source], facts: set[str], c: _Collector, file: Path
+    data: Any,
+    sources: dict[str, Source],
+    facts: set[str],
+    c: _Collector,
+    file: Path,
+    fact_map: dict[str, Fact],
 ) -> Flow | None:
     data = _mapping(data, c, "flow.yaml")
     if data is None:
@@ -384,6 +682,8 @@ def _load_flow(
     lines: dict[str, int] = {}
     when_keys: list[tuple[str, int, str]] = []
     answer_keys: set[str] = set()
+    date_keys: set[str] = set()  # answers holding a typed date
+    countdowns: list[tuple[str, int, str]] = []
     for index, (nid, spec) in enumerate(raw_nodes.items()):
         line = raw_nodes.line_of(nid)
         lines[nid] = line
@@ -474,6 +774,8 @@ def _load_flow(
                 )
                 store = ""
             answer_keys.add(store)
+            date_keys.add(store)
+            older = _if_older(spec, c, where, fact_map)
             for k in ("next", "skip", "if_past"):
                 if k in spec and not isinstance(spec[k], str):
                     c.error(spec.line_of(k), f"{where}: {k!r} must be a node id")
@@ -485,6 +787,7 @@ def _load_flow(
                 next=str(spec.get("next") or ""),
                 skip=str(spec.get("skip") or ""),
                 if_past=str(spec.get("if_past") or ""),
+                **older,
             )
         else:
             for f in ("title", "status"):
@@ -493,6 +796,22 @@ def _load_flow(
             for f in FLOW_LIST_FIELDS:
                 node_kw[f] = _load_items(spec, f, c, where, facts, when_keys)
             node_kw["sources"] = _source_list(spec, "sources", sources, c, where, required=True)
+            countdown = spec.get("countdown")
+            if countdown is not None:
+                if (
+                    not isinstance(countdown, LineDict)
+                    or set(countdown) != {"date", "kind"}
+                    or countdown.get("kind") not in COUNTDOWN_KINDS
+                ):
+                    c.error(
+                        spec.line_of("countdown"),
+                        f"{where}: countdown must be {{date: <a date answer>, kind: "
+                        f"{' | '.join(COUNTDOWN_KINDS)}}}",
+                    )
+                else:
+                    node_kw["countdown"] = str(countdown["kind"])
+                    node_kw["countdown_date"] = str(countdown["date"])
+                    countdowns.append((str(countdown["date"]), spec.line_of("countdown"), where))
         nodes[nid] = Node(**node_kw)
 
     start = data.get("start")
@@ -507,6 +826,9 @@ def _load_flow(
     for key, line, where in when_keys:
         if key not in answer_keys:
             c.error(line, f"{where}: 'when' uses {key!r}, which no option sets and no input stores")
+    for key, line, where in countdowns:
+        if key not in date_keys:
+            c.error(line, f"{where}: countdown uses {key!r}, which no date input stores")
 
     reachable = _reach(start, lambda n: nodes[n].targets if n in nodes else [])
     for nid in nodes:
@@ -530,6 +852,25 @@ def _load_flow(
 
     version = hashlib.sha1(file.read_bytes()).hexdigest()[:6]
     return Flow(start=start, nodes=MappingProxyType(nodes), order=tuple(nodes), version=version)
+
+
+def _if_older(spec: LineDict, c: _Collector, where: str, facts: dict[str, Fact]) -> dict:
+    """``if_older: {than: <fact>, unit: years|months, next: <node>}``: where a date older than
+    the fact's value goes (e.g. a diploma more than 4 years old)."""
+    raw = spec.get("if_older")
+    if raw is None:
+        return {}
+    problem = None
+    if not isinstance(raw, LineDict) or set(raw) != {"than", "unit", "next"}:
+        problem = "if_older must be {than: <fact id>, unit: years | months, next: <node id>}"
+    elif raw["unit"] not in ("years", "months"):
+        problem = "if_older.unit must be years or months"
+    elif raw["than"] not in facts or facts[raw["than"]].type not in ("number", "months"):
+        problem = f"if_older.than must name a number or months fact (got {raw['than']!r})"
+    if problem:
+        c.error(spec.line_of("if_older"), f"{where}: {problem}")
+        return {}
+    return {"if_older": str(raw["next"]), "older_than": raw["than"], "older_unit": raw["unit"]}
 
 
 def _reach(start: str, neighbours: Callable[[str], list[str]]) -> set[str]:

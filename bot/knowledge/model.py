@@ -19,6 +19,10 @@ FLOW_LIST_FIELDS = ("steps", "documents", "pitfalls", "uncertain")
 FAQ_TEXT_FIELDS = ("title", "answer", "more")
 FACT_TYPES = ("money", "number", "date", "months", "days", "hours")
 INPUT_KINDS = ("date",)
+# How an outcome counts down to a date the user typed (see bot/engine/countdown.py):
+# expiry: the titre's end; renewal_window: the student renewal window before it (4 to 2 months);
+# card_end: the end of a RECE card or APS; abroad_window: the years after the diploma.
+COUNTDOWN_KINDS = ("expiry", "renewal_window", "card_end", "abroad_window")
 
 
 def flow_context(node: str, field_name: str) -> str:
@@ -33,29 +37,103 @@ def source_context(source: str) -> str:
     return f"source:{source}.short"
 
 
+def fact_context(fact: str) -> str:
+    return f"fact:{fact}.label"
+
+
 TOPICS_CONTEXT = "faq:topics"
+
+
+@dataclass(frozen=True, order=True)
+class Since:
+    """A date something applies from, known to the day or only to the month.
+
+    A month-only date stands for the first of that month in comparisons, and is shown as
+    "May 2026": we never print a day nobody read.
+    """
+
+    date: dt.date
+    month_only: bool = False
+
+    def iso(self) -> str:
+        return self.date.isoformat()[:7] if self.month_only else self.date.isoformat()
+
+
+@dataclass(frozen=True)
+class SourceRead:
+    """One reading of a source by someone on this project: when, how, and what it showed."""
+
+    on: dt.date
+    showed: str
+    via: str = ""
 
 
 @dataclass(frozen=True)
 class Source:
+    """A cited source. `published` is the date the page itself shows (its publication or last
+    modification); `reads` are the times we actually read it. The two are never mixed up."""
+
     id: str
     title: str
     short: str
     publisher: str
     url: str
-    seen: dt.date
     kind: str  # official | institutional | secondary
+    published: Since | None = None
+    reads: tuple[SourceRead, ...] = ()
+    watch: str = ""  # "" (not watched) | "page" | "service-public:F17319"
+
+    @property
+    def checked(self) -> dt.date | None:
+        """When we last read it, or None if nobody on this project has."""
+        return max((r.on for r in self.reads), default=None)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A fact's value from `start` until the next period starts (`start` None: as far back as
+    our sources go)."""
+
+    start: Since | None
+    value: Decimal | dt.date
+    sources: tuple[str, ...]
+    compute: str | None = None
 
 
 @dataclass(frozen=True)
 class Fact:
+    """A figure that changes, with its history: periods in order, each with its sources.
+
+    A computed fact's periods are derived from those of the facts it uses, so a new SMIC
+    changes the threshold from the SMIC's own date.
+    """
+
     id: str
     type: str
-    value: Decimal | dt.date
-    sources: tuple[str, ...]
-    verified: dt.date
+    periods: tuple[Period, ...]
+    sources: tuple[str, ...]  # every source cited by any period
+    label: str = ""  # what the figure is, shown when it changed recently
     compute: str | None = None
     note: str = ""
+    uses: frozenset[str] = frozenset()  # facts this one is computed from, transitively
+    uncertain: str = ""  # why the figure is not settled; texts using it must carry ⚠️
+
+    def period_at(self, day: dt.date) -> int:
+        """The index of the period in force on `day` (the first one before any start)."""
+        found = 0
+        for i, p in enumerate(self.periods):
+            if p.start is None or p.start.date <= day:
+                found = i
+            else:
+                break
+        return found
+
+    def at(self, day: dt.date) -> Period:
+        return self.periods[self.period_at(day)]
+
+    @property
+    def changes(self) -> bool:
+        return len(self.periods) > 1
 
 
 @dataclass(frozen=True)
@@ -95,6 +173,9 @@ class Node:
     next: str = ""
     skip: str = ""
     if_past: str = ""
+    if_older: str = ""  # where a date older than `older_than` (a fact) goes
+    older_than: str = ""
+    older_unit: str = ""  # years | months
     on: str = ""
     cases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     default: str = ""
@@ -108,12 +189,14 @@ class Node:
     pitfalls: tuple[Item, ...] = ()
     uncertain: tuple[Item, ...] = ()
     sources: tuple[str, ...] = ()
+    countdown: str = ""  # one of COUNTDOWN_KINDS
+    countdown_date: str = ""  # the answer holding the date it counts to
 
     @property
     def targets(self) -> list[str]:
         found = [o.next for o in self.options]
         found += list(self.cases.values())
-        found += [t for t in (self.next, self.skip, self.if_past, self.default) if t]
+        found += [t for t in (self.next, self.skip, self.if_past, self.if_older, self.default) if t]
         return found
 
 

@@ -17,11 +17,12 @@ EU, DZ, IN, TN, GA, BJ, OTHER = (
     "Another nationality",
 )
 # course finished?
-DONE, PROVISIONAL, NOT_YET, RESEARCHER = (
+DONE, PROVISIONAL, NOT_YET, RESEARCHER, HOLDER = (
     "Yes: I have the diploma",
     "Only a provisional",
     "Not yet",
     "I am a researcher",
+    "I already hold the RECE card or an APS",
 )
 # diploma
 MASTER, ENGINEER, PHD, LPRO, CGE, RNCP7 = (
@@ -75,7 +76,7 @@ SITUATIONS = [
         ("not renewable", "pas renouvelable"),
     ),
     ("phd", [OTHER, DONE, PHD, VALID], "skip", "out_rece", ("L422-10", "L422-10")),
-    ("licence pro", [OTHER, DONE, LPRO, VALID], "skip", "out_rece", ("75", "75")),
+    ("licence pro", [OTHER, DONE, LPRO, VALID], "skip", "out_rece", ("€150", "150")),
     ("cge msc", [OTHER, DONE, CGE, VALID], "skip", "out_rece", ("CGE label", "label CGE")),
     ("rncp 7", [OTHER, DONE, RNCP7, VALID], "skip", "out_rece", ("level 7", "niveau 7")),
     ("renewal adp", [OTHER, DONE, MASTER, RENEWAL], "skip", "out_rece", ("(ADP)", "(ADP)")),
@@ -106,7 +107,21 @@ SITUATIONS = [
         "out_expired",
         ("87 days ago", "87 jours"),
     ),
-    ("left france", [OTHER, DONE, MASTER, LEFT], None, "out_abroad", ("L422-14", "L422-14")),
+    ("left france", [OTHER, DONE, MASTER, LEFT], "skip", "out_abroad", ("L422-14", "L422-14")),
+    (
+        "left france, diploma in 2024",
+        [OTHER, DONE, MASTER, LEFT],
+        "30/06/2024",
+        "out_abroad",
+        ("apply until 30 June 2028", "jusqu'au 30 juin 2028"),
+    ),
+    (
+        "left france, diploma over 4 years old",
+        [OTHER, DONE, MASTER, LEFT],
+        "15/09/2022",
+        "out_abroad_late",
+        ("within 4 years", "dans les 4 ans"),
+    ),
     (
         "other titre",
         [OTHER, DONE, MASTER, OTHER_TITRE],
@@ -128,6 +143,53 @@ SITUATIONS = [
         "out_not_finished",
         ("(ADP)", "(ADP)"),
     ),
+    (
+        "jury pending, window open",
+        [OTHER, NOT_YET, MASTER, VALID],
+        "15/02/2027",
+        "out_not_finished",
+        (
+            "Your renewal window is open: file by 15 December 2026, 18 days left.",
+            "Votre fenêtre de renouvellement est ouverte : déposez avant le 15 décembre 2026",
+        ),
+    ),
+    (
+        "jury pending, window not open yet",
+        [OTHER, NOT_YET, MASTER, VALID],
+        "01/06/2027",
+        "out_not_finished",
+        ("from 1 February 2027 to 1 April 2027", "du 1er février 2027 au 1er avril 2027"),
+    ),
+    (
+        "jury pending, window closed",
+        [OTHER, NOT_YET, MASTER, VALID],
+        "10/01/2027",
+        "out_not_finished",
+        ("renewal window closed on 10 November 2026", "s'est fermée le 10 novembre 2026"),
+    ),
+    (
+        "holder: what next",
+        [OTHER, HOLDER],
+        "15/06/2027",
+        "out_holder",
+        ("without the labour-market test", "sans opposition de la situation de l'emploi"),
+    ),
+    (
+        "holder: days left",
+        [OTHER, HOLDER],
+        "15/06/2027",
+        "out_holder",
+        ("ends on 15 June 2027: 200 days left", "prend fin le 15 juin 2027 : il reste 200"),
+    ),
+    ("holder: no date", [TN, HOLDER], "skip", "out_holder", ("renewable once", "renouvelable")),
+    ("holder: india", [IN, HOLDER], "skip", "out_holder", ("12 + 12", "12 + 12")),
+    (
+        "holder: card ended",
+        [OTHER, HOLDER],
+        "01/11/2026",
+        "out_holder_ended",
+        ("ended on 1 November 2026", "a pris fin le 1er novembre 2026"),
+    ),
     ("researcher", [OTHER, RESEARCHER, VALID], "skip", "out_researcher", ("L422-10", "L422-10")),
     ("researcher expired", [OTHER, RESEARCHER, EXPIRED], None, "out_expired", ("OQTF", "OQTF")),
     ("india", [IN, DONE, MASTER, VALID], "skip", "out_india", ("12 + 12", "12 + 12")),
@@ -146,7 +208,7 @@ SITUATIONS = [
         ("licence professionnelle", "licence professionnelle"),
     ),
     ("india bachelor", [IN, DONE, LICENCE], None, "out_not_eligible", ("Bachelor", "Bachelor")),
-    ("india abroad", [IN, DONE, MASTER, LEFT], None, "out_abroad", ("consulate", "consulat")),
+    ("india abroad", [IN, DONE, MASTER, LEFT], "skip", "out_abroad", ("consulate", "consulat")),
     (
         "india provisional",
         [IN, PROVISIONAL, MASTER, VALID],
@@ -155,9 +217,9 @@ SITUATIONS = [
         ("définitive", "définitive"),
     ),
     ("tunisia", [TN, DONE, MASTER, VALID], "skip", "out_tunisia", ("6 months", "6 mois")),
-    ("tunisia licence pro", [TN, DONE, LPRO, RENEWAL], "skip", "out_tunisia", ("L436-1", "L436-1")),
+    ("tunisia licence pro", [TN, DONE, LPRO, RENEWAL], "skip", "out_tunisia", ("⚠️", "⚠️")),
     ("gabon", [GA, DONE, LPRO, VALID], "skip", "out_gabon", ("9 months", "9 mois")),
-    ("benin", [BJ, DONE, MASTER, VALID], "skip", "out_bilateral", ("L436-1", "L436-1")),
+    ("benin", [BJ, DONE, MASTER, VALID], "skip", "out_bilateral", ("€100", "100")),
     (
         "benin jury pending",
         [BJ, NOT_YET, MASTER, VALID],
@@ -208,9 +270,19 @@ async def test_every_outcome_section_cites_sources_with_dates() -> None:
     text = client.text.replace("\u202f", " ").replace("\xa0", " ")
     for heading in ("Coût", "Sources"):
         assert heading in text
-    assert "75 €" in text
-    assert "2 734,55 €" in text  # the computed 2026 threshold, formatted the French way
-    assert "notre calcul" in text
+    assert "150 €" in text
+    assert "2 734,55 €" in text  # the 2026 threshold, formatted the French way
+    # the source labels tell the page's own date from the day we read it
+    assert "service-public.fr F17319 (publié : 1er janvier 2026 ; vérifié le 30 novembre 2026)" in text
+    # the fee changed less than a year ago: the outcome says so
+    assert "Prix de la carte RECE (taxe + droit de timbre) : 150 € depuis mai 2026 ; 75 € avant." in text
+
+
+async def test_first_replies_flag_the_uncertain_bilateral_figures() -> None:
+    for answers in ([IN, DONE, MASTER, VALID], [TN, DONE, MASTER, VALID], [GA, DONE, LPRO, VALID]):
+        client = await walk("en", answers, "skip")
+        status = client.text.split("What to do next")[0]
+        assert "⚠️" in status, answers[0]
 
 
 async def test_french_walkthrough_shows_no_english_knowledge() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from bot.engine.faq_index import FaqIndex, IndexDoc
+from bot.search.index import FaqIndex, IndexDoc
 
 _SYLLABLES = [
     "ka",

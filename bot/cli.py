@@ -25,10 +25,10 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import Config, ConfigError
-from bot.engine.markup import plain_text
 from bot.i18n import DEFAULT_LOCALES_DIR
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeError, load_knowledge
 from bot.logging_setup import setup_logging
+from bot.markup import plain_text
 from bot.storage import StoreError
 
 log = logging.getLogger("aps_bot")

@@ -15,9 +15,9 @@ import datetime as dt
 from pathlib import Path
 
 from bot.engine import ConversationKey, Engine, Event, Reply
-from bot.engine.markup import plain_text
 from bot.i18n import Catalogs
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, Knowledge, load_knowledge
+from bot.markup import plain_text
 from bot.storage import MemoryStore
 from bot.storage.base import Store
 

@@ -13,8 +13,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("fr", "fr"), ("fr-FR", "fr"), ("fr_FR", "fr"), ("FR", "fr"), ("en-US", "en"), ("en-GB", "en"),
-     ("pt-br", "pt"), ("zh-hans", "zh"), ("", None), (None, None), ("not a locale!", None)],
+    [
+        ("fr", "fr"),
+        ("fr-FR", "fr"),
+        ("fr_FR", "fr"),
+        ("FR", "fr"),
+        ("en-US", "en"),
+        ("en-GB", "en"),
+        ("pt-br", "pt"),
+        ("zh-hans", "zh"),
+        ("", None),
+        (None, None),
+        ("not a locale!", None),
+    ],
 )
 def test_normalise_locale(code, expected) -> None:
     assert normalise_locale(code) == expected
@@ -55,8 +66,22 @@ def test_pybabel_extracts_code_and_knowledge_strings(tmp_path: Path) -> None:
     pot = tmp_path / "messages.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
     subprocess.run(
-        [str(pybabel), "-q", "extract", "-F", "babel.cfg", "-k", "pgettext:1c,2", "-o", str(pot), "."],
-        cwd=ROOT, check=True, capture_output=True, timeout=120,
+        [
+            str(pybabel),
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "pgettext:1c,2",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     with pot.open("rb") as f:
         catalog = read_po(f)

@@ -1,6 +1,7 @@
 import pytest
 
-from bot.engine.markup import (
+from bot.engine.reply import Choice, Reply
+from bot.markup import (
     Bold,
     BulletList,
     Link,
@@ -11,7 +12,6 @@ from bot.engine.markup import (
     placeholders,
     plain_text,
 )
-from bot.engine.reply import Choice, Reply
 from bot.render.plain import render_message, render_reply
 
 

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from bot.engine import ConversationKey, Engine, Event, Reply, ReplyKind
 from bot.engine.dates import parse_date
 from bot.engine.engine import ADMIN_COMMANDS, COMMANDS
-from bot.engine.normalise import normalised, tokens
 from bot.i18n import Catalogs
 from bot.knowledge import load_knowledge
+from bot.search.normalise import normalised, tokens
 from bot.storage import SqliteStore
 from bot.testing import FakeClock
 

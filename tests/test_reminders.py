@@ -9,8 +9,8 @@ from pathlib import Path
 
 from bot.console import Console
 from bot.engine import ReplyKind
-from bot.engine.markup import plain_text
 from bot.engine.reminders import LEASE_MARGIN, LEASE_SECONDS
+from bot.markup import plain_text
 from bot.storage import MemoryStore, SqliteStore
 from bot.storage.redis import RedisStore
 from bot.testing import Client

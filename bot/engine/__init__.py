@@ -2,8 +2,8 @@
 
 from bot.engine.engine import COMMANDS, Engine, FaqLookup
 from bot.engine.events import ConversationKey, Event, EventKind
-from bot.engine.faq_index import FaqIndex, SearchResult
 from bot.engine.reply import Action, ActionKind, Choice, ChoiceKind, Reply, ReplyKind
+from bot.search.index import FaqIndex, SearchResult
 
 __all__ = [
     "COMMANDS",

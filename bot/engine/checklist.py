@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.engine.markup import Bold, BulletList, Paragraph, Text, plain_text
 from bot.engine.reply import Choice, Reply, ReplyKind
 from bot.engine.state import Checklist
 from bot.knowledge.model import flow_context
+from bot.markup import Bold, BulletList, Paragraph, Text, plain_text
 
 if TYPE_CHECKING:
     from bot.engine.engine import _Ctx

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.engine.markup import Message
+from bot.markup import Message
 
 if TYPE_CHECKING:
     from bot.engine.engine import _Ctx

@@ -2,7 +2,7 @@
 
 The engine knows nothing of Telegram or Discord. It reads and writes state only through the Store,
 takes time from an injected clock, and writes every reply in the neutral markup of
-`bot.engine.markup`, in the user's language.
+`bot.markup`, in the user's language.
 """
 
 from __future__ import annotations
@@ -19,21 +19,7 @@ from typing import TYPE_CHECKING
 from bot.engine import checklist, countdown, feedback, insight, reminders
 from bot.engine.dates import parse_date
 from bot.engine.events import ConversationKey, Event, EventKind
-from bot.engine.faq_index import SearchResult
 from bot.engine.flood import FloodGate
-from bot.engine.markup import (
-    Bold,
-    BulletList,
-    Inline,
-    Link,
-    MarkupError,
-    Message,
-    Paragraph,
-    Text,
-    parse,
-    placeholders,
-)
-from bot.engine.normalise import normalised
 from bot.engine.reminders import ReminderDelivery
 from bot.engine.reply import Action, ActionKind, Choice, ChoiceKind, Reply, ReplyKind
 from bot.engine.state import Conversation
@@ -52,6 +38,20 @@ from bot.knowledge.model import (
     source_context,
 )
 from bot.knowledge.yamlfile import KnowledgeError
+from bot.markup import (
+    Bold,
+    BulletList,
+    Inline,
+    Link,
+    MarkupError,
+    Message,
+    Paragraph,
+    Text,
+    parse,
+    placeholders,
+)
+from bot.search.index import SearchResult
+from bot.search.normalise import normalised
 
 if TYPE_CHECKING:  # the storage package imports engine types: no import cycle at run time
     from bot.storage.base import Store

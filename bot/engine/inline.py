@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.engine.engine import Engine, _Ctx
-from bot.engine.markup import plain_text
 from bot.engine.reply import Reply
 from bot.knowledge.model import TOPICS_CONTEXT, FaqEntry, faq_context
+from bot.markup import plain_text
 
 MAX_INLINE_RESULTS = 10
 DESCRIPTION_CHARS = 120

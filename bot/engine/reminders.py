@@ -29,9 +29,9 @@ from babel.lists import format_list
 
 from bot.engine.dates import parse_date
 from bot.engine.events import ConversationKey
-from bot.engine.markup import Bold, BulletList, Paragraph, Text
 from bot.engine.reply import Choice, ChoiceKind, Reply, ReplyKind
 from bot.engine.state import Reminder
+from bot.markup import Bold, BulletList, Paragraph, Text
 
 if TYPE_CHECKING:
     from bot.engine.engine import _Ctx

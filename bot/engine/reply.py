@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from bot.engine.markup import Message
+from bot.markup import Message
 
 
 class ChoiceKind(enum.Enum):

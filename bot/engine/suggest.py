@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from bot.engine.engine import Engine
 from bot.engine.events import ConversationKey
-from bot.engine.normalise import fold
 from bot.i18n import Lang
 from bot.knowledge.model import faq_context
+from bot.search.normalise import fold
 
 
 @dataclass(frozen=True)

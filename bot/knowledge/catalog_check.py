@@ -10,9 +10,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.engine.markup import MarkupError, parse, placeholders
 from bot.knowledge.extract import KINDS, messages
 from bot.knowledge.yamlfile import KnowledgeError, Problem, load_yaml
+from bot.markup import MarkupError, parse, placeholders
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 

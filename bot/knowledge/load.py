@@ -17,8 +17,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from bot.engine.faq_index import FaqIndex, IndexDoc
-from bot.engine.markup import MarkupError, parse, placeholders
 from bot.knowledge import facts as factlib
 from bot.knowledge.model import (
     COUNTDOWN_KINDS,
@@ -40,6 +38,8 @@ from bot.knowledge.model import (
     SourceRead,
 )
 from bot.knowledge.yamlfile import KnowledgeError, LineDict, LineList, Problem, load_yaml
+from bot.markup import MarkupError, parse, placeholders
+from bot.search.index import FaqIndex, IndexDoc
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent.parent / "knowledge"
 FILES = ("sources.yaml", "facts.yaml", "flow.yaml", "faq.yaml")

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.engine.faq_index import FaqIndex
+    from bot.search.index import FaqIndex
 
 # Which YAML fields are shown to users, and so translated through the catalogs.
 FLOW_TEXT_FIELDS = ("ask", "help", "title", "status", "cost", "where", "deadline")

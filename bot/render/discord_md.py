@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from bot.engine.markup import Bold, BulletList, Inline, Link, Message, Paragraph, Text, plain_text
+from bot.markup import Bold, BulletList, Inline, Link, Message, Paragraph, Text, plain_text
 
 MAX_CONTENT = 2000
 MAX_EMBED_TITLE = 256

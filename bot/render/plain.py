@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 import unicodedata
 
-from bot.engine.markup import Bold, BulletList, Inline, Link, Message, Paragraph, Text
 from bot.engine.reply import Reply
+from bot.markup import Bold, BulletList, Inline, Link, Message, Paragraph, Text
 
 BOLD_ON, BOLD_OFF = "\x1b[1m", "\x1b[0m"
 

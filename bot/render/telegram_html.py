@@ -17,7 +17,7 @@ import html
 import re
 from collections.abc import Iterator
 
-from bot.engine.markup import Bold, BulletList, Inline, Link, Message, Paragraph, Text
+from bot.markup import Bold, BulletList, Inline, Link, Message, Paragraph, Text
 
 MAX_MESSAGE_LENGTH = 4096
 BULLET = "• "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine.markup import Bold, BulletList, Link, Paragraph, Text, parse
+from bot.markup import Bold, BulletList, Link, Paragraph, Text, parse
 from bot.render import discord_md
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.engine.normalise import normalised
 from bot.i18n import Catalogs
 from bot.knowledge.model import faq_context
+from bot.search.normalise import normalised
 from bot.testing import Client
 from tests.knowledge.helpers import KB
 

@@ -273,9 +273,14 @@ async def test_every_outcome_section_cites_sources_with_dates() -> None:
     assert "150 €" in text
     assert "2 734,55 €" in text  # the 2026 threshold, formatted the French way
     # the source labels tell the page's own date from the day we read it
-    assert "service-public.fr F17319 (publié : 1er janvier 2026 ; vérifié le 30 novembre 2026)" in text
+    assert (
+        "service-public.fr F17319 (publié : 1er janvier 2026 ; vérifié le 30 novembre 2026)" in text
+    )
     # the fee changed less than a year ago: the outcome says so
-    assert "Prix de la carte RECE (taxe + droit de timbre) : 150 € depuis mai 2026 ; 75 € avant." in text
+    assert (
+        "Prix de la carte RECE (taxe + droit de timbre) : 150 € depuis mai 2026 ; 75 € avant."
+        in text
+    )
 
 
 async def test_first_replies_flag_the_uncertain_bilateral_figures() -> None:

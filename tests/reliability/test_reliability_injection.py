@@ -16,7 +16,7 @@ from tg_harness import fresh_engine, running
 from bot.adapters.discord import build_client
 from bot.config import Config
 from bot.engine import Event, Reply, ReplyKind
-from bot.engine.markup import Bold, BulletList, Link, Paragraph, Text, plain_text
+from bot.markup import Bold, BulletList, Link, Paragraph, Text, plain_text
 from bot.render import discord_md, telegram_html
 
 HOSTILE = [

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.engine.markup import Bold, BulletList, Link, Paragraph, Text, parse
+from bot.markup import Bold, BulletList, Link, Paragraph, Text, parse
 from bot.render.telegram_html import MAX_MESSAGE_LENGTH, render_chunks, render_message, size
 
 

@@ -14,7 +14,7 @@ from tg_fake_api import FakeBotAPI
 from tg_harness import TOKEN, RunningBot, buttons, running
 
 from bot.engine import ConversationKey, Event, Reply, ReplyKind
-from bot.engine.markup import Paragraph, Text
+from bot.markup import Paragraph, Text
 from bot.render.telegram_html import MAX_MESSAGE_LENGTH, size
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -30,7 +30,7 @@ from operator import itemgetter
 
 from rapidfuzz.distance import OSA
 
-from bot.engine.normalise import fold, language_votes, tokens
+from bot.search.normalise import fold, language_votes, tokens
 
 ANSWER_THRESHOLD = 0.5
 SUGGEST_THRESHOLD = 0.25

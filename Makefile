@@ -2,6 +2,7 @@
 #   make run    create .venv, install, prepare the catalogs, start the bot (console without a token)
 #   make test   create .venv, install with the test extra, run ruff and pytest
 #   make bench  install the test and bench extras, run every benchmark (docs/performance.md)
+#   make eval   the FAQ search on real student questions, dev and test halves (eval/README.md)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test lint check catalogs i18n readme-graph bench clean
+.PHONY: run test lint check catalogs i18n readme-graph bench eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,10 @@ $(BENCH_STAMP): pyproject.toml | $(BIN)/python
 # Every benchmark: prints a table, writes bench/results.json (a few minutes; run on a quiet machine)
 bench: $(BENCH_STAMP) catalogs
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The FAQ evaluation table (eval/questions.yaml), with a bm25s baseline
+eval: $(BENCH_STAMP)
+	$(BIN)/python -m bench.faq_eval $(EVAL_ARGS)
 
 check: $(STAMP)
 	$(BIN)/aps-bot check

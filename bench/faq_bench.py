@@ -71,7 +71,10 @@ def run(repeat: int = REPEAT, sizes: tuple[int, ...] = (100, 1_000, 10_000)) -> 
         gen_index, gen_cases = generate(size)
         sample = [q for q, _ in gen_cases[:: max(1, size // 200)]]
         by_size[str(size)] = round(_best_round_p50(gen_index.search, sample, 5), 1)
+    from bench import faq_eval
+
     return {
+        **faq_eval.run(),
         "faq_entries": len(kb.faq.entries),
         "faq_paraphrases": len(cases),
         "faq_p50_us": round(ours_p50, 1),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+from bot.knowledge import load_knowledge
 from bot.search.index import FaqIndex, IndexDoc
 
 _SYLLABLES = [
@@ -58,7 +59,9 @@ def generate(entries: int, seed: int = 7) -> tuple[FaqIndex, list[tuple[str, str
             lang: [" ".join(sentence(rng.randint(3, 6)) + rng.sample(topic, 2)) for _ in range(3)]
             for lang in ("en", "fr")
         }
-        docs.append(IndexDoc(f"e{e}", {"en": topic}, examples, {"en": " ".join(topic)}))
+        fields = [("title", "en", " ".join(topic)), ("keywords", "en", " ; ".join(topic))]
+        fields += [("examples", lang, q) for lang, qs in examples.items() for q in qs]
+        docs.append(IndexDoc(f"e{e}", tuple(fields)))
         words = examples["en"][0].split()
         words.pop(rng.randrange(len(words)))
         i = rng.randrange(len(words))
@@ -67,4 +70,5 @@ def generate(entries: int, seed: int = 7) -> tuple[FaqIndex, list[tuple[str, str
             j = rng.randrange(1, len(w) - 1)
             words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]  # swap two letters
         queries.append((" ".join(words), f"e{e}"))
-    return FaqIndex(docs), queries
+    lexicons = load_knowledge().faq.index.analyzer.lexicons
+    return FaqIndex(docs, lexicons), queries

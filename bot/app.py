@@ -28,8 +28,8 @@ def build_engine(
         KnowledgeError: the knowledge base is invalid.
         StoreError: the database cannot be opened.
     """
-    knowledge = load_knowledge(config.knowledge_dir or DEFAULT_KNOWLEDGE_DIR)
     catalogs = Catalogs(default=config.default_lang)
+    knowledge = load_knowledge(config.knowledge_dir or DEFAULT_KNOWLEDGE_DIR, catalogs=catalogs)
     store = open_store(
         config.database if database is None else database, retention_days=config.retention_days
     )

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import Config, ConfigError
-from bot.i18n import DEFAULT_LOCALES_DIR
+from bot.i18n import DEFAULT_LOCALES_DIR, Catalogs
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeError, load_knowledge
 from bot.logging_setup import setup_logging
 from bot.markup import plain_text
@@ -197,7 +197,9 @@ def _check(config: Config, locales: Path | None) -> int:
     kdir = _kdir(config)
     problems = []
     try:
-        knowledge = load_knowledge(kdir, today=dt.date.today())
+        knowledge = load_knowledge(
+            kdir, today=dt.date.today(), catalogs=Catalogs(locales or DEFAULT_LOCALES_DIR)
+        )
         problems += knowledge.warnings
     except KnowledgeError as exc:
         problems += exc.problems

@@ -76,10 +76,13 @@ class Client:
     ) -> Client:
         """A client on a fresh engine (memory store, fixed clock) unless parts are given."""
         clock = clock or FakeClock()
+        catalogs = Catalogs()
         knowledge = knowledge or load_knowledge(
-            knowledge_dir, today=dt.datetime.fromtimestamp(clock(), dt.UTC).date()
+            knowledge_dir,
+            today=dt.datetime.fromtimestamp(clock(), dt.UTC).date(),
+            catalogs=catalogs,
         )
-        engine = Engine(knowledge, store or MemoryStore(), Catalogs(), clock=clock)
+        engine = Engine(knowledge, store or MemoryStore(), catalogs, clock=clock)
         return cls(engine, **kwargs)
 
     def other(self, user: str, **kwargs) -> Client:

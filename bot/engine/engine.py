@@ -51,7 +51,6 @@ from bot.markup import (
     placeholders,
 )
 from bot.search.index import SearchResult
-from bot.search.normalise import normalised
 
 if TYPE_CHECKING:  # the storage package imports engine types: no import cycle at run time
     from bot.storage.base import Store
@@ -144,7 +143,7 @@ class Engine:
         # imported here: the loader builds the FAQ index, which lives in this package
         from bot.knowledge.load import load_knowledge
 
-        knowledge = load_knowledge(self.knowledge.path)
+        knowledge = load_knowledge(self.knowledge.path, catalogs=self.catalogs)
         self.reload(knowledge)
         return knowledge
 
@@ -800,7 +799,7 @@ class _Ctx:
         result = self.kb.faq.index.search(text)
         store = self.engine.store
         if not result.matches and result.query:
-            await store.record_miss(normalised(text), self.now)
+            await store.record_miss(self.kb.faq.index.normalised(text), self.now)
         outcome = (
             insight.ANSWERED
             if result.confident

@@ -7,6 +7,7 @@ sources nobody here has read for six months) are kept on the `Knowledge` for ``a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -15,9 +16,11 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.knowledge import facts as factlib
+from bot.knowledge.faq_search import SCOPES, build_index, load_rules
+from bot.knowledge.lexicons import LEXICON_DIR, load_lexicons
 from bot.knowledge.model import (
     COUNTDOWN_KINDS,
     FACT_TYPES,
@@ -39,7 +42,9 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.yamlfile import KnowledgeError, LineDict, LineList, Problem, load_yaml
 from bot.markup import MarkupError, parse, placeholders
-from bot.search.index import FaqIndex, IndexDoc
+
+if TYPE_CHECKING:
+    from bot.i18n import Catalogs
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent.parent / "knowledge"
 FILES = ("sources.yaml", "facts.yaml", "flow.yaml", "faq.yaml")
@@ -55,7 +60,10 @@ _NODE_KEYS = {
     "branch": {"branch", "cases", "default"},
     "outcome": {"outcome", *FLOW_TEXT_FIELDS, *FLOW_LIST_FIELDS, "sources", "countdown"} - {"ask"},
 }
-_FAQ_KEYS = {"id", "topic", "title", "answer", "more", "keywords", "examples", "sources", "related"}
+_FAQ_KEYS = {
+    *("id", "topic", "title", "answer", "more", "keywords", "examples", "sources", "related"),
+    *("scope", "nationality"),
+}
 _FACT_KEYS = {
     *("type", "label", "value", "compute", "history", "from", "sources", "note", "uncertain"),
     "verified",  # refused with an explanation: freshness comes from the sources' reads
@@ -86,13 +94,18 @@ class _Collector:
 
 
 def load_knowledge(
-    path: Path = DEFAULT_KNOWLEDGE_DIR, *, today: dt.date | None = None
+    path: Path = DEFAULT_KNOWLEDGE_DIR,
+    *,
+    today: dt.date | None = None,
+    catalogs: Catalogs | None = None,
 ) -> Knowledge:
     """Load and validate the knowledge folder.
 
     Args:
-        path: the folder holding flow.yaml, faq.yaml, facts.yaml and sources.yaml.
+        path: the folder holding flow.yaml, faq.yaml, facts.yaml, sources.yaml and lexicon/.
         today: the date facts' freshness is judged against (defaults to today).
+        catalogs: the translations whose titles and answers the FAQ search also indexes
+            (defaults to the bot's own catalogs).
 
     Raises:
         KnowledgeError: with every problem found, as ``file:line: message``.
@@ -109,6 +122,10 @@ def load_knowledge(
             digest.update(file.read_bytes())
         except KnowledgeError as exc:
             problems += exc.problems
+    lexicons, lexicon_problems = load_lexicons(path / LEXICON_DIR, _display(path / LEXICON_DIR))
+    problems += lexicon_problems
+    for file in sorted((path / LEXICON_DIR).glob("*.yaml")):
+        digest.update(file.read_bytes())
     if problems:
         raise KnowledgeError(problems)
 
@@ -123,12 +140,21 @@ def load_knowledge(
     names.uncertain = frozenset(fid for fid, f in facts.items() if f.uncertain)
     flow = _load_flow(raw["flow.yaml"], sources, names, flow_c, path / "flow.yaml", facts)
     faq_c = _Collector(_display(path / "faq.yaml"))
-    faq = _load_faq(raw["faq.yaml"], sources, names, faq_c)
+    faq = _load_faq(raw["faq.yaml"], sources, names, faq_c, lexicons)
 
     problems = sources_c.problems + facts_c.problems + flow_c.problems + faq_c.problems
     errors = [p for p in problems if not p.warning]
     if errors or flow is None or faq is None:
         raise KnowledgeError(problems)
+    rules = load_rules(raw["faq.yaml"].get("rules"), lexicons, faq_c.file, problems)
+    if any(not p.warning for p in problems):
+        raise KnowledgeError(problems)
+    if catalogs is None:
+        from bot.i18n import Catalogs  # the default catalogs, when the caller has none
+
+        catalogs = Catalogs()
+    index = build_index(faq.entries, facts, lexicons, rules, catalogs, today)
+    faq = dataclasses.replace(faq, index=index)
     return Knowledge(
         path=path,
         flow=flow,
@@ -901,11 +927,14 @@ def _string_lists(value: Any, line: int, c: _Collector, where: str) -> dict[str,
     return out
 
 
-def _load_faq(data: Any, sources: dict[str, Source], facts: set[str], c: _Collector) -> Faq | None:
+def _load_faq(
+    data: Any, sources: dict[str, Source], facts: set[str], c: _Collector, lexicons: dict
+) -> Faq | None:
     data = _mapping(data, c, "faq.yaml")
     if data is None:
         return None
-    _unknown_keys(data, {"topics", "entries"}, c, "faq.yaml")
+    _unknown_keys(data, {"topics", "entries", "rules"}, c, "faq.yaml")
+    concepts = {n for lx in lexicons.values() for n in lx.concepts.values()}
     topics_raw = _mapping(data.get("topics"), c, "faq.yaml 'topics'") or LineDict()
     topics = {}
     for tid, label in topics_raw.items():
@@ -955,6 +984,15 @@ def _load_faq(data: Any, sources: dict[str, Source], facts: set[str], c: _Collec
                     raw.line_of("examples"),
                     f"{where}: needs at least {MIN_EXAMPLES} example questions in {lang!r}",
                 )
+        scope = raw.get("scope") or ""
+        if scope and scope not in SCOPES:
+            c.error(raw.line_of("scope"), f"{where}: scope must be one of {', '.join(SCOPES)}")
+        nationality = raw.get("nationality") or ""
+        if nationality and nationality not in concepts:
+            c.error(
+                raw.line_of("nationality"),
+                f"{where}: nationality {nationality!r} is not a concept of the lexicons",
+            )
         related = raw.get("related") or []
         if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
             c.error(raw.line_of("related"), f"{where}: 'related' must be a list of entry ids")
@@ -971,6 +1009,8 @@ def _load_faq(data: Any, sources: dict[str, Source], facts: set[str], c: _Collec
                 examples=MappingProxyType(examples),
                 sources=_source_list(raw, "sources", sources, c, where, required=True),
                 related=tuple(related),
+                scope=str(scope),
+                nationality=str(nationality),
             )
         )
     by_id = {e.id: e for e in entries}
@@ -980,13 +1020,5 @@ def _load_faq(data: Any, sources: dict[str, Source], facts: set[str], c: _Collec
                 c.error(lines[e.id], f"faq {e.id}: related entry {r!r} does not exist")
             elif r == e.id:
                 c.error(lines[e.id], f"faq {e.id}: an entry cannot be related to itself")
-    index = FaqIndex(
-        IndexDoc(
-            e.id,
-            {k: list(v) for k, v in e.keywords.items()},
-            {k: list(v) for k, v in e.examples.items()},
-            {"en": e.title},
-        )
-        for e in entries
-    )
-    return Faq(tuple(entries), MappingProxyType(by_id), MappingProxyType(topics), index)
+    # the search index is built once the facts and lexicons are known (faq_search.build_index)
+    return Faq(tuple(entries), MappingProxyType(by_id), MappingProxyType(topics), None)  # type: ignore[arg-type]

@@ -223,6 +223,8 @@ class FaqEntry:
     examples: Mapping[str, tuple[str, ...]]
     sources: tuple[str, ...]
     related: tuple[str, ...]
+    scope: str = ""  # "rece" or "bilateral" when the entry applies to that status only
+    nationality: str = ""  # the lexicon concept of the nationality the entry is about
 
 
 @dataclass(frozen=True)

@@ -91,8 +91,21 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def load_yaml(path: Path, display: str | None = None) -> Any:
-    """Parse `path`; mappings become `LineDict`, sequences `LineList`.
+class _TextLoader(_LineLoader):
+    """Every scalar as the text written: in a word list, ``no``, ``on`` and ``12`` are words."""
+
+
+def _construct_text(loader: _TextLoader, node: yaml.ScalarNode) -> str:
+    return str(node.value)
+
+
+for _tag in ("bool", "int", "float", "null", "timestamp"):
+    _TextLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _construct_text)
+
+
+def load_yaml(path: Path, display: str | None = None, *, text: bool = False) -> Any:
+    """Parse `path`; mappings become `LineDict`, sequences `LineList`; with `text`, every scalar
+    stays the string written (for word lists, where YAML would read ``no`` as false).
 
     Raises:
         KnowledgeError: the file is missing or is not valid YAML (with the line of the error).
@@ -105,7 +118,7 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     except UnicodeDecodeError as exc:
         raise KnowledgeError([Problem(name, 1, f"not UTF-8 text: {exc.reason}")]) from None
     try:
-        return yaml.load(source, Loader=_LineLoader)
+        return yaml.load(source, Loader=_TextLoader if text else _LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -1,22 +1,25 @@
 """`FaqIndex`: ranked FAQ search, built once when the knowledge loads.
 
-Every entry is indexed in all languages at once (its keywords, example questions and titles), so a
-question typed in French, in English or in a mix of both meets the same entry; only the answer's
-language depends on the user.
+Every entry is indexed in every language at once, over all its fields (example questions, title,
+answer, detail, keywords, and the figures it states), so a question typed in French, English or
+a mix of both meets the same entry; only the answer's language depends on the user.
 
-Scoring, for a query of normalised tokens q and an entry e:
+Ranking is BM25F: a word weighs by its rarity across entries (idf), by the field it is found in,
+and with diminishing returns when repeated; a long question full of context still finds the
+entry its rare words point to. Three rules then use what the question names:
 
-- coverage: the share of the query's weight (idf) that e's vocabulary covers;
-- closeness: the best idf-weighted cosine between q and one of e's example questions;
-- score = 0.6 × coverage + 0.4 × closeness, in [0, 1].
+- the RECE card named, no bilateral country: entries only about bilateral APS are left out, and
+  the other way round;
+- a nationality: that country's entry is preferred, other countries' entries are left out;
+- a figure ("75 €", "2 734,55"): the entries that state it are found through the figures field.
 
-Coverage is accumulated from the posting lists of the query's rarer words only (common words
-are scored by look-up on the candidates they find), and closeness is computed for the leading
-candidates only, so a query costs about the same on 100 entries as on 10,000.
+`SearchResult.confident` decides between answering, "did you mean" and "I don't know", with
+thresholds calibrated on the dev half of eval/questions.yaml (``make eval``).
 
-A query token absent from the vocabulary is corrected to the nearest vocabulary token within one
-edit (two for long words) through a deletion index (the SymSpell idea), so the cost of a typo does
-not grow with the size of the knowledge base.
+Cost: each (word, entry) weight is computed at build time; a query walks the posting lists of
+its rarer words only (common words are scored by look-up on the candidates found), so a query
+costs about the same on 100 entries as on 10,000. A word the index does not know is corrected to
+the nearest known word within one or two edits through a deletion index (the SymSpell idea).
 """
 
 from __future__ import annotations
@@ -24,20 +27,41 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from operator import itemgetter
 
 from rapidfuzz.distance import OSA
 
-from bot.search.normalise import fold, language_votes, tokens
+from bot.search.analyze import NUMBER, Analyzer
+from bot.search.lexicon import CONCEPT, Lexicon
 
-ANSWER_THRESHOLD = 0.5
-SUGGEST_THRESHOLD = 0.25
-AMBIGUITY_MARGIN = 0.03  # two entries this close: ask "did you mean" rather than guess
-_CORRECTION_PENALTY = 0.8
-_SECONDARY_FIELD = 0.85  # a word found only in example questions weighs a little less
-_CANDIDATES = 16  # entries whose example questions are compared with the query
+# --- ranking (BM25F), calibrated on the dev half of eval/questions.yaml --------------------------
+FIELD_WEIGHTS = {
+    "title": 2.0,
+    "keywords": 2.0,
+    "examples": 1.5,
+    "answer": 1.0,
+    "more": 0.4,
+    "figures": 2.5,
+}
+K1 = 2.0  # how fast repeating a word stops adding weight
+B = 0.9  # how much a long field is discounted
+CORRECTION_FACTOR = 0.8  # a typo-corrected word counts a little less
+CLOSENESS = 3.0  # weight of the best cosine between the question and one example question
+_CANDIDATES = 16  # entries whose example questions are compared with the question
+NATIONALITY_BOOST = 0.3  # an entry about the nationality the question names
+# --- deciding what to show -----------------------------------------------------------------------
+SCORE_SCALE = 7.0  # score = raw / (raw + SCORE_SCALE): 0.5 when raw equals the scale
+ANSWER_THRESHOLD = 0.5  # answer directly at or above this …
+ANSWER_MARGIN = 0.2  # … when the runner-up is at least this share below the best,
+CLEAR_THRESHOLD = 0.3  # or at or above this when the runner-up is far behind:
+CLEAR_MARGIN = 0.5  # this share below the best,
+SHORT_MARGIN = 0.35  # or this share for a short question (a few words, all on one topic)
+SHORT_QUESTION = 3  # words the index knows
+SUGGEST_THRESHOLD = 0.2  # "did you mean" at or above this; below, "I don't know"
+SUGGEST_SHARE = 0.5  # runners-up shown under "did you mean" if within this share of the best
+# --- cost ------------------------------------------------------------------------------------------
 _RARE_MIN = 64  # posting lists up to this long are always walked …
 _RARE_SHARE = 0.02  # … and up to this share of the entries in a large knowledge base
 _CORRECTION_CACHE = 50_000  # corrected words remembered (bounded: queries are user input)
@@ -46,12 +70,29 @@ _MISSING = object()
 
 @dataclass(frozen=True)
 class IndexDoc:
-    """What the index needs of one FAQ entry, in every language."""
+    """What the index needs of one FAQ entry.
+
+    Attributes:
+        entry_id: the entry's id.
+        fields: ``(field, lang, text)`` triples; field is a key of `FIELD_WEIGHTS`.
+        figures: number tokens of the figures the entry states (every dated value).
+        scope: ``rece`` or ``bilateral`` when the entry applies to that status only.
+        nationality: the concept of the nationality the entry is about, if any.
+    """
 
     entry_id: str
-    keywords: dict[str, list[str]] = field(default_factory=dict)  # lang -> keywords
-    examples: dict[str, list[str]] = field(default_factory=dict)  # lang -> example questions
-    titles: dict[str, str] = field(default_factory=dict)  # lang -> title
+    fields: tuple[tuple[str, str, str], ...] = ()
+    figures: tuple[str, ...] = ()
+    scope: str = ""
+    nationality: str = ""
+
+
+@dataclass(frozen=True)
+class SearchRules:
+    """Which concepts (names, without "@") name the RECE card, and which a bilateral APS."""
+
+    rece: frozenset[str] = frozenset()
+    bilateral: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -66,6 +107,8 @@ class SearchResult:
 
     query: str
     matches: tuple[Match, ...]
+    runner_up: float = 0.0  # the second entry's score, even when too low to be shown
+    terms: int = 0  # how many of the question's words the index knows
 
     @property
     def best(self) -> Match | None:
@@ -73,72 +116,110 @@ class SearchResult:
 
     @property
     def confident(self) -> bool:
-        """The best match is good enough to answer, and clearly ahead of the runner-up."""
-        if not self.matches or self.matches[0].score < ANSWER_THRESHOLD:
+        """The best match is good enough to answer, and clearly ahead of the runner-up: a long
+        question needs a high score and some margin, a short one a fair score and a wide margin."""
+        if not self.matches:
             return False
-        return (
-            len(self.matches) < 2
-            or self.matches[0].score - self.matches[1].score >= AMBIGUITY_MARGIN
+        top = self.matches[0].score
+        best = _raw(top)
+        second = _raw(max([self.runner_up, *(m.score for m in self.matches[1:2])]))
+        margin = SHORT_MARGIN if self.terms <= SHORT_QUESTION else CLEAR_MARGIN
+        return (top >= ANSWER_THRESHOLD and second <= best * (1 - ANSWER_MARGIN)) or (
+            top >= CLEAR_THRESHOLD and second <= best * (1 - margin)
         )
+
+
+def _score(raw: float) -> float:
+    return raw / (raw + SCORE_SCALE)
+
+
+def _raw(score: float) -> float:
+    return SCORE_SCALE * score / (1 - score) if score < 1 else math.inf
 
 
 class FaqIndex:
     """An inverted index over FAQ entries. Build once; `search` is read-only and thread-safe."""
 
-    def __init__(self, docs: Iterable[IndexDoc]) -> None:
+    def __init__(
+        self,
+        docs: Iterable[IndexDoc],
+        lexicons: Mapping[str, Lexicon],
+        rules: SearchRules = SearchRules(),
+    ) -> None:
+        self.analyzer = Analyzer(lexicons)
+        self.rules = rules
         self.entry_ids: list[str] = []
-        entry_vocab: list[dict[str, float]] = []
-        examples: list[tuple[int, frozenset[str]]] = []
+        self._scope: list[str] = []
+        self._nationality: list[str] = []
+        counts: list[dict[tuple[str, str], int]] = []  # entry -> (field, term) -> count
+        lengths: list[dict[str, int]] = []  # entry -> field -> number of terms
+        example_terms: list[list[frozenset[str]]] = []  # entry -> each example's terms
+        surface: set[str] = set()  # folded words seen, for typo correction
         lang_words: dict[str, set[str]] = defaultdict(set)
 
         for doc in docs:
-            e = len(self.entry_ids)
             self.entry_ids.append(doc.entry_id)
-            vocab: dict[str, float] = {}
-            primary = [kw for kws in doc.keywords.values() for kw in kws]
-            primary += list(doc.titles.values())
-            for text in primary:
-                for t in tokens(text):
-                    vocab[t] = 1.0
-            for lang, questions in doc.examples.items():
-                for q in questions:
-                    toks = frozenset(tokens(q))
-                    if toks:
-                        examples.append((e, toks))
-                    for t in toks:
-                        vocab.setdefault(t, _SECONDARY_FIELD)
-                    lang_words[lang].update(fold(q).split())
-            entry_vocab.append(vocab)
+            self._scope.append(doc.scope)
+            self._nationality.append(CONCEPT + doc.nationality if doc.nationality else "")
+            tf: dict[tuple[str, str], int] = defaultdict(int)
+            length: dict[str, int] = defaultdict(int)
+            examples: list[frozenset[str]] = []
+            for name, lang, text in doc.fields:
+                terms = self.analyzer.doc_terms(text, lang)
+                if name == "examples" and terms:
+                    examples.append(frozenset(terms))
+                for term in terms:
+                    tf[(name, term)] += 1
+                length[name] += len(terms)
+                words = self.analyzer.content_words(text)
+                surface.update(w for w in words if len(w) >= 4 and not w.isdigit())
+                if name == "examples":
+                    lang_words[lang].update(words)
+            for token in doc.figures:
+                tf[("figures", token)] += 1
+            length["figures"] += len(doc.figures)
+            counts.append(tf)
+            lengths.append(length)
+            example_terms.append(examples)
 
         n = max(len(self.entry_ids), 1)
+        average = {
+            name: max(sum(ln.get(name, 0) for ln in lengths) / n, 1.0) for name in FIELD_WEIGHTS
+        }
         df: dict[str, int] = defaultdict(int)
-        for vocab in entry_vocab:
-            for t in vocab:
-                df[t] += 1
-        self._idf = {t: math.log(1 + n / d) for t, d in df.items()}
-        self._unknown_idf = math.log(1 + n)  # an unknown word weighs like the rarest one
+        for tf in counts:
+            for term in {t for _, t in tf}:
+                df[term] += 1
+        self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
 
+        # BM25F: per entry and term, the weighted, length-normalised frequency, saturated
+        self._weights: list[dict[str, float]] = []
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for e, vocab in enumerate(entry_vocab):
-            for t, w in vocab.items():
+        for e, tf in enumerate(counts):
+            pseudo: dict[str, float] = defaultdict(float)
+            for (name, term), count in tf.items():
+                norm = 1 - B + B * lengths[e][name] / average[name]
+                pseudo[term] += FIELD_WEIGHTS[name] * count / norm
+            weights = {t: self._idf[t] * f / (K1 + f) for t, f in pseudo.items()}
+            self._weights.append(weights)
+            for t, w in weights.items():
                 self._postings[t].append((e, w))
-
-        self._vocab = entry_vocab
-        self._examples: list[list[tuple[frozenset[str], float]]] = [[] for _ in entry_vocab]
-        for e, toks in examples:
-            norm = math.sqrt(sum(self._idf[t] ** 2 for t in toks))
-            self._examples[e].append((toks, norm))
-        # a posting list longer than this is not walked: its word is scored by look-up instead
         self._rare_cap = max(_RARE_MIN, int(n * _RARE_SHARE))
+        self._examples = [
+            [(terms, math.sqrt(sum(self._idf[t] ** 2 for t in terms))) for terms in entry]
+            for entry in example_terms
+        ]
+        self._nations = frozenset(n for n in self._nationality if n)
+        self._rece = frozenset(CONCEPT + c for c in rules.rece)
+        self._bilateral = frozenset(CONCEPT + c for c in rules.bilateral)
+
+        self._surface = surface
         self._corrections: dict[str, str | None] = {}
-
         self._deletes: dict[str, list[str]] = defaultdict(list)
-        for t in self._idf:
-            if len(t) >= 4 and not t.isdigit():
-                for d in _deletions(t, _max_edits(t)):
-                    self._deletes[d].append(t)
-
-        # words typical of one language only, to guess the language of a question
+        for word in surface:
+            for d in _deletions(word, _max_edits(word)):
+                self._deletes[d].append(word)
+        # words typical of one language only (in example questions), to guess a question's language
         self._lang_only = {
             lang: frozenset(
                 w for w in words if all(w not in o for k, o in lang_words.items() if k != lang)
@@ -149,83 +230,121 @@ class FaqIndex:
     def __len__(self) -> int:
         return len(self.entry_ids)
 
+    # ------------------------------------------------------------------ search
+
     def search(self, text: str, limit: int = 3) -> SearchResult:
-        """Rank entries for `text`; matches under `SUGGEST_THRESHOLD` are left out."""
-        query = list(dict.fromkeys(tokens(text)))
+        """Rank entries for `text`; matches under `SUGGEST_THRESHOLD`, and runners-up far
+        behind the best, are left out."""
+        ranked, terms = self._rank(text, limit)
+        matches: list[Match] = []
+        top = ranked[0][1] if ranked else 0.0
+        for entry_id, r in ranked:
+            score = _score(r)
+            if score < SUGGEST_THRESHOLD or (matches and r < top * SUGGEST_SHARE):
+                break
+            matches.append(Match(entry_id, round(score, 4)))
+        runner_up = _score(ranked[1][1]) if len(ranked) > 1 else 0.0
+        return SearchResult(self.normalised(text), tuple(matches), round(runner_up, 4), terms)
+
+    def rank(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
+        """The best `limit` entries for `text` with their raw scores, before any threshold."""
+        return self._rank(text, limit)[0]
+
+    def _rank(self, text: str, limit: int) -> tuple[list[tuple[str, float]], int]:
+        query = self._query(text)
         if not query:
-            return SearchResult("", ())
-        weighted: list[tuple[str, float]] = []
-        total = 0.0
-        unknown_sq = 0.0  # words we do not know still count against closeness
-        for t in query:
-            if t in self._idf:
-                weighted.append((t, 1.0))
-                total += self._idf[t]
-                continue
-            fixed = self._correct(t)
-            if fixed is None:
-                total += self._unknown_idf
-                unknown_sq += self._unknown_idf**2
-            elif fixed not in dict(weighted):
-                weighted.append((fixed, _CORRECTION_PENALTY))
-                total += self._idf[fixed]
+            return [], 0
+        named = {t for t in query if t.startswith(CONCEPT)}
 
-        if not weighted:
-            return SearchResult(" ".join(query), ())
-
-        # Phase 1, coverage: walk the posting lists of the rarer words (cheap, and what tells
-        # entries apart) to find candidates; score the common words on those candidates by
-        # look-up. The cost follows the rare words' lists, not the size of the knowledge base.
-        weighted.sort(key=lambda tw: len(self._postings[tw[0]]))
-        coverage: dict[int, float] = {}
+        # walk the rarer words' posting lists to find candidates; score common words by look-up
+        ordered = sorted(query.items(), key=lambda tf: len(self._postings[tf[0]]))
+        raw: dict[int, float] = {}
         common: list[tuple[str, float]] = []
-        for t, factor in weighted:
-            postings = self._postings[t]
-            if len(postings) > self._rare_cap and coverage:
-                common.append((t, factor))
+        for term, factor in ordered:
+            postings = self._postings[term]
+            if len(postings) > self._rare_cap and raw:
+                common.append((term, factor))
                 continue
-            idf = self._idf[t]
             for e, w in postings:
-                coverage[e] = coverage.get(e, 0.0) + idf * w * factor
-        for e in coverage:
-            vocab = self._vocab[e]
-            for t, factor in common:
-                w = vocab.get(t)
+                raw[e] = raw.get(e, 0.0) + w * factor
+        for e in raw:
+            weights = self._weights[e]
+            for term, factor in common:
+                w = weights.get(term)
                 if w:
-                    coverage[e] += self._idf[t] * w * factor
+                    raw[e] += w * factor
 
-        # Phase 2, closeness: the best idf-weighted cosine with one of the entry's example
-        # questions, for the leading candidates only.
-        q_weight = {t: self._idf[t] ** 2 * f for t, f in weighted}
-        q_words = frozenset(q_weight)
-        q_norm = math.sqrt(unknown_sq + sum(self._idf[t] ** 2 for t in q_words))
-        if len(coverage) > _CANDIDATES:
-            leaders = heapq.nlargest(_CANDIDATES, coverage.items(), key=itemgetter(1))
-        else:
-            leaders = coverage.items()
-        scored = []
-        for e, cov in leaders:
+        # the best idf-weighted cosine with one of the entry's example questions, for the
+        # leading candidates: a question worded like an example gets that entry's answer
+        q_weight = {t: self._idf[t] ** 2 * f for t, f in query.items()}
+        q_norm = math.sqrt(sum(self._idf[t] ** 2 for t in query))
+        leaders = heapq.nlargest(_CANDIDATES, raw.items(), key=itemgetter(1))
+        terms = frozenset(query)
+        for e, _ in leaders:
             closeness = 0.0
-            for toks, norm in self._examples[e]:
-                shared = toks & q_words  # a set operation in C; usually 0 to 3 words
+            for example, norm in self._examples[e]:
+                shared = example & terms
                 if shared:
                     cos = sum([q_weight[t] for t in shared]) / (q_norm * norm)
-                    if cos > closeness:
-                        closeness = cos
-            scored.append((0.6 * cov / total + 0.4 * closeness, e))
-        best = heapq.nlargest(limit, scored)
-        matches = tuple(
-            Match(self.entry_ids[e], round(min(s, 1.0), 4))
-            for s, e in best
-            if s >= SUGGEST_THRESHOLD
-        )
-        return SearchResult(" ".join(query), matches)
+                    closeness = max(closeness, cos)
+            raw[e] += CLOSENESS * closeness
+
+        self._apply_rules(raw, named)
+        best = heapq.nlargest(limit, raw.items(), key=itemgetter(1))
+        return [(self.entry_ids[e], r) for e, r in best], len(query)
+
+    def _query(self, text: str) -> dict[str, float]:
+        """The question's terms the index knows, each with its weight factor."""
+        numbers, words = self.analyzer.query_terms(text)
+        out: dict[str, float] = {t: 1.0 for t in numbers if t in self._idf}
+        for qt in words:
+            known = [c for c in qt.candidates if c in self._idf]
+            factor = 1.0
+            if not known:
+                fixed = self._correct(qt.word)
+                if fixed is None:
+                    continue
+                known = [
+                    c for c in self._candidates_for(fixed) if c in self._idf
+                ]  # a typo: "prefecure" → "prefecture"
+                factor = CORRECTION_FACTOR
+            if known:
+                term = max(known, key=lambda t: self._idf[t])
+                out[term] = max(out.get(term, 0.0), factor)
+        return out
+
+    def _candidates_for(self, word: str) -> tuple[str, ...]:
+        concept = self.analyzer.concept_of(word)
+        if concept is not None:
+            return (concept,)
+        return tuple(lx.stem(word) for lx in self.analyzer.lexicons.values())
+
+    def _apply_rules(self, raw: dict[int, float], named: set[str]) -> None:
+        rece = bool(named & self._rece)
+        bilateral = bool(named & self._bilateral)
+        nationalities = named & self._nations
+        for e in list(raw):
+            scope, nation = self._scope[e], self._nationality[e]
+            if (rece and not bilateral and scope == "bilateral") or (
+                bilateral and not rece and scope == "rece"
+            ):
+                del raw[e]
+            elif nation and nationalities:
+                if nation in nationalities:
+                    raw[e] *= 1 + NATIONALITY_BOOST
+                else:
+                    del raw[e]
+
+    # ------------------------------------------------------------------ helpers
+
+    def normalised(self, text: str) -> str:
+        """What is kept of an unanswered question: its folded words, stop words dropped."""
+        return " ".join(self.analyzer.content_words(text))[:200]
 
     def guess_lang(self, text: str) -> str | None:
         """The language `text` is most likely written in, or None when it is unclear."""
-        fr, en = language_votes(text)
-        votes = {"fr": fr, "en": en}
-        for word in fold(text).split():
+        votes = self.analyzer.language_votes(text)
+        for word in self.analyzer.content_words(text):
             for lang, only in self._lang_only.items():
                 if word in only:
                     votes[lang] = votes.get(lang, 0) + 1
@@ -234,35 +353,32 @@ class FaqIndex:
             return None
         return ranked[0][0]
 
-    def _correct(self, token: str) -> str | None:
-        """The vocabulary word nearest to `token` (fewest edits, then most common), if close."""
-        if len(token) < 4 or token.isdigit():
+    def _correct(self, word: str) -> str | None:
+        """The known word nearest to `word` (fewest edits, then most common), if close."""
+        if len(word) < 4 or word.isdigit():
             return None
-        found = self._corrections.get(token, _MISSING)
+        found = self._corrections.get(word, _MISSING)
         if found is not _MISSING:
-            return found
-        limit = _max_edits(token)
+            return found  # type: ignore[return-value]
+        limit = _max_edits(word)
         seen: set[str] = set()
-        best: tuple[int, int, str] | None = None
-        for d in _deletions(token, limit) | {token}:
+        best: tuple[int, str] | None = None
+        for d in _deletions(word, limit) | {word}:
             for candidate in self._deletes.get(d, ()):
-                if candidate in seen or abs(len(candidate) - len(token)) > limit:
+                if candidate in seen or abs(len(candidate) - len(word)) > limit:
                     continue
                 seen.add(candidate)
-                dist = OSA.distance(token, candidate, score_cutoff=limit)
-                if dist > limit:
-                    continue
-                rank = (dist, -len(self._postings[candidate]), candidate)
-                if best is None or rank < best:
-                    best = rank
-        found = best[2] if best else None
+                dist = OSA.distance(word, candidate, score_cutoff=limit)
+                if dist <= limit and (best is None or (dist, candidate) < best):
+                    best = (dist, candidate)
+        found = best[1] if best else None
         if len(self._corrections) < _CORRECTION_CACHE:
-            self._corrections[token] = found  # typos recur: "prefecure", "recepise"…
+            self._corrections[word] = found  # typos recur: "prefecure", "recepise"…
         return found
 
 
-def _max_edits(token: str) -> int:
-    return 2 if len(token) >= 8 else 1
+def _max_edits(word: str) -> int:
+    return 2 if len(word) >= 8 else 1
 
 
 def _deletions(word: str, depth: int) -> set[str]:
@@ -272,3 +388,15 @@ def _deletions(word: str, depth: int) -> set[str]:
         frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
         out |= frontier
     return out
+
+
+__all__ = [
+    "ANSWER_THRESHOLD",
+    "NUMBER",
+    "SUGGEST_THRESHOLD",
+    "FaqIndex",
+    "IndexDoc",
+    "Match",
+    "SearchResult",
+    "SearchRules",
+]

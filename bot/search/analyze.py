@@ -1,0 +1,204 @@
+"""From text to search terms, with the lexicons of every language.
+
+1. Numbers are read first ("2 734,55 €", "2,734.55", "75€" all give ``#2734.55`` / ``#75``), so a
+   student who asks "is it really 75?" meets the entries that state that figure.
+2. The rest is folded (case, accents, punctuation), other spellings are replaced ("pref" →
+   "prefecture"), and the longest known phrases become concepts ("timbre fiscal", "tax stamp" →
+   ``@timbre``).
+3. Stop words go; every other word is stemmed.
+
+A knowledge text is in one known language and is stemmed with that language's stemmer. A question
+may mix languages, so each of its words keeps one candidate per language, and the index keeps
+the candidates it knows (`QueryTerm`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.search.lexicon import CONCEPT, Lexicon
+from bot.search.normalise import MAX_QUERY_CHARS, fold
+
+NUMBER = "#"
+MIN_CONCEPT_STEM = 4  # shorter stems ("fee") match only the forms listed in the lexicon
+# a number as people write amounts: 75, 2734.55, 2 734,55, 2,734.55, 1.5, 964h (not after a letter:
+# "a2" and "b1" are French levels)
+_NUMBER = re.compile(
+    r"(?<![\w/])(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?![\d/])"
+)
+_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")  # 15/03/2027: a date, not amounts
+
+
+def number_tokens(text: str) -> tuple[list[str], str]:
+    """The number tokens of `text`, and `text` with the numbers taken out."""
+    text = _DATE.sub(" ", text)
+    found: list[str] = []
+
+    def take(match: re.Match) -> str:
+        found.extend(_canonical(match.group(1)))
+        return " "
+
+    return found, _NUMBER.sub(take, text)
+
+
+def _canonical(raw: str) -> list[str]:
+    digits = raw.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    separators = [i for i, c in enumerate(digits) if c in ".,"]
+    whole, decimals = digits, ""
+    if separators:
+        last = separators[-1]
+        tail = digits[last + 1 :]
+        grouped = len(separators) > 1 or len(tail) == 3
+        if grouped and len(tail) == 3:  # 2,734 or 2.734.000: thousands
+            whole = digits.replace(".", "").replace(",", "")
+        else:  # 2734,55 or 2.734,55 or 1.5: the last separator is the decimal point
+            whole = digits[:last].replace(".", "").replace(",", "")
+            decimals = tail.rstrip("0")
+    whole = whole.lstrip("0") or "0"
+    if decimals:
+        return [f"{NUMBER}{whole}.{decimals}", f"{NUMBER}{whole}"]
+    return [f"{NUMBER}{whole}"]
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One word of a question: its candidate terms (a concept, or one stem per language) and the
+    folded word itself (for typo correction and for the normalised question)."""
+
+    candidates: tuple[str, ...]
+    word: str
+
+
+class Analyzer:
+    """Turns knowledge texts and questions into search terms, with every language's lexicon."""
+
+    def __init__(self, lexicons: Mapping[str, Lexicon]) -> None:
+        self.lexicons = dict(lexicons)
+        self.stop_words = frozenset().union(*(lx.stop_words for lx in self.lexicons.values()))
+        self.spellings: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.phrases: dict[tuple[str, ...], str] = {}  # several words -> concept token
+        self.words: dict[str, str] = {}  # one word -> concept token
+        self.stemmed: dict[str, dict[str, str]] = {}  # lang -> stem of a concept word -> token
+        for lx in self.lexicons.values():
+            for key, value in lx.spellings.items():
+                self.spellings[tuple(key.split())] = tuple(value.split())
+            stems = self.stemmed.setdefault(lx.lang, {})
+            for phrase, concept in lx.concepts.items():
+                words = tuple(phrase.split())
+                token = CONCEPT + concept
+                if len(words) > 1:
+                    self.phrases[words] = token
+                else:
+                    self.words[words[0]] = token
+                    stem = lx.stem(words[0])
+                    if len(stem) >= MIN_CONCEPT_STEM:  # "fils" → "fil" would catch "file"
+                        stems.setdefault(stem, token)
+        self._longest = max((len(p) for p in (*self.phrases, *self.spellings)), default=1)
+        # words that are stop words in one language only: they tell a question's language
+        self.lang_words = {
+            lx.lang: frozenset(
+                w
+                for w in lx.stop_words
+                if not any(w in o.stop_words for o in self.lexicons.values() if o is not lx)
+            )
+            for lx in self.lexicons.values()
+        }
+
+    # ------------------------------------------------------------------ shared steps
+
+    def _words(self, text: str) -> tuple[list[str], list[str]]:
+        """Number tokens, and the folded words with other spellings replaced."""
+        numbers, rest = number_tokens(text)
+        words = fold(rest).split()
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self._longest, len(words) - i), 0, -1):
+                replacement = self.spellings.get(tuple(words[i : i + size]))
+                if replacement is not None:
+                    out.extend(replacement)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return numbers, out
+
+    def _chunks(self, words: list[str]) -> list[tuple[str, str | None]]:
+        """``(word, concept token or None)``, phrases joined into one chunk (longest first)."""
+        out: list[tuple[str, str | None]] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self._longest, len(words) - i), 1, -1):
+                token = self.phrases.get(tuple(words[i : i + size]))
+                if token is not None:
+                    out.append((" ".join(words[i : i + size]), token))
+                    i += size
+                    break
+            else:
+                word = words[i]
+                out.append((word, self.words.get(word)))
+                i += 1
+        return out
+
+    def concept_of(self, word: str, lang: str | None = None) -> str | None:
+        """The concept a single word stands for, directly or through its stem."""
+        token = self.words.get(word)
+        if token is not None:
+            return token
+        langs = [lang] if lang else list(self.lexicons)
+        for code in langs:
+            lx = self.lexicons.get(code)
+            if lx is not None:
+                token = self.stemmed.get(code, {}).get(lx.stem(word))
+                if token is not None:
+                    return token
+        return None
+
+    # ------------------------------------------------------------------ knowledge side
+
+    def doc_terms(self, text: str, lang: str) -> list[str]:
+        """The terms of a knowledge text written in `lang`."""
+        numbers, words = self._words(text)
+        lx = self.lexicons.get(lang) or next(iter(self.lexicons.values()))
+        out = list(numbers)
+        for word, token in self._chunks(words):
+            if token is None:
+                if word in self.stop_words:
+                    continue
+                token = self.concept_of(word, lx.lang) or lx.stem(word)
+            out.append(token)
+        return out
+
+    # ------------------------------------------------------------------ question side
+
+    def query_terms(self, text: str) -> tuple[list[str], list[QueryTerm]]:
+        """A question's number tokens and its words, each with one candidate per language."""
+        numbers, words = self._words(text[:MAX_QUERY_CHARS])
+        out: list[QueryTerm] = []
+        for word, token in self._chunks(words):
+            if token is not None:
+                out.append(QueryTerm((token,), word))
+                continue
+            if word in self.stop_words:
+                continue
+            token = self.concept_of(word)
+            if token is not None:
+                out.append(QueryTerm((token,), word))
+                continue
+            stems = tuple(dict.fromkeys(lx.stem(word) for lx in self.lexicons.values()))
+            out.append(QueryTerm(stems, word))
+        return numbers, out
+
+    def content_words(self, text: str) -> list[str]:
+        """The folded words of a question without stop words: what is kept of an unanswered
+        question (no names of people survive that a stop word list would not drop either)."""
+        _, words = self._words(text[:MAX_QUERY_CHARS])
+        return [w for w in words if w not in self.stop_words]
+
+    def language_votes(self, text: str) -> dict[str, int]:
+        """How many words of `text` are stop words of one language only, per language."""
+        words = fold(text[:MAX_QUERY_CHARS]).split()
+        return {lang: sum(1 for w in words if w in only) for lang, only in self.lang_words.items()}

@@ -39,9 +39,10 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.yamlfile import KnowledgeError, LineDict, LineList, Problem, load_yaml
 from bot.markup import MarkupError, parse, placeholders
+from bot.resources import bundled
 from bot.search.index import FaqIndex, IndexDoc
 
-DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent.parent / "knowledge"
+DEFAULT_KNOWLEDGE_DIR = bundled("knowledge")  # the installation's own; see bot/resources.py
 FILES = ("sources.yaml", "facts.yaml", "flow.yaml", "faq.yaml")
 REQUIRED_EXAMPLE_LANGS = ("en", "fr")
 MIN_EXAMPLES = 3

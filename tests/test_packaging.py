@@ -1,4 +1,4 @@
-"""Where the data is read from, in each way the bot can be installed.
+"""Where the data is read from, in each way the bot can be installed, and ``--version``.
 
 What a real wheel installs is checked by ``make package-check`` (it needs PyPI); here the layouts
 are built by hand in a temporary folder and imported with ``python -S``, so nothing else is on
@@ -12,7 +12,9 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -135,3 +137,27 @@ def test_a_zipped_package_gets_its_data_as_real_files(tmp_path: Path) -> None:
     assert set(names.split(",")) == KNOWLEDGE_FILES
     assert int(size) == (ROOT / "locales/fr/LC_MESSAGES/messages.po").stat().st_size
     assert cached == "True"
+
+
+def test_version_is_the_package_metadata() -> None:
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert version("aps-bot") == declared
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APS_BOT_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--version"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+        check=False,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"aps-bot {declared}\n", "")
+
+
+def test_version_is_not_read_at_import() -> None:
+    """importlib.metadata is a sixth of the start-up: only --version pays for it."""
+    code = "import sys, bot.cli; print('importlib.metadata' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert result.stdout.strip() == "False", result.stderr

@@ -3,26 +3,29 @@
 #   make test   create .venv, install with the test extra, run ruff and pytest
 #   make bench  install the test and bench extras, run every benchmark (docs/performance.md)
 #   make eval   the FAQ search on real student questions, dev and test halves (eval/README.md)
+#   make package-check  build the wheel and sdist, install the wheel in a fresh virtualenv, use
+#               it from outside the repository, lint the Dockerfile (CI runs it; needs PyPI)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
+PACKAGE_STAMP := $(VENV)/.installed-package
 PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test lint check catalogs i18n readme-graph bench eval clean
+.PHONY: run test lint check catalogs i18n readme-graph bench eval package-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
+$(TEST_STAMP): pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
@@ -38,7 +41,7 @@ test: $(TEST_STAMP) catalogs
 	$(BIN)/ruff check bot tests
 	$(BIN)/python -m pytest -q
 
-$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+$(BENCH_STAMP): pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@ $(TEST_STAMP) $(STAMP)
 
@@ -49,6 +52,14 @@ bench: $(BENCH_STAMP) catalogs
 # The FAQ evaluation table (eval/questions.yaml), with a bm25s baseline
 eval: $(BENCH_STAMP)
 	$(BIN)/python -m bench.faq_eval $(EVAL_ARGS)
+
+$(PACKAGE_STAMP): pyproject.toml setup.py | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[package]'
+	touch $@ $(STAMP)
+
+# The package as a user gets it (scripts/check_package.sh says each step); about 30 s.
+package-check: $(PACKAGE_STAMP)
+	PYTHON=$(BIN)/python scripts/check_package.sh
 
 check: $(STAMP)
 	$(BIN)/aps-bot check
@@ -65,4 +76,4 @@ readme-graph: $(STAMP)
 	$(BIN)/python scripts/update_readme_graph.py
 
 clean:
-	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo dist build *.egg-info

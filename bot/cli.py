@@ -23,7 +23,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import __version__
 from bot.config import Config, ConfigError
 from bot.i18n import DEFAULT_LOCALES_DIR, Catalogs
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeError, load_knowledge
@@ -36,6 +35,25 @@ log = logging.getLogger("aps_bot")
 
 class UsageError(Exception):
     """A mistake the user can fix; printed as one line."""
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed package's version, looked up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **_: object) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            default=argparse.SUPPRESS,
+            help="print the version and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        import bot
+
+        print(f"aps-bot {bot.__version__}")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         "With no command, runs every platform whose token is configured, else the console.",
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"aps-bot {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser(
@@ -95,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
         "file:line: message per problem; exits 1 on any error (warnings do not fail).",
     )
     p.add_argument(
-        "--locales", type=Path, metavar="DIR", help="catalogs folder (default: locales/)"
+        "--locales", type=Path, metavar="DIR", help="catalogs folder (default: the bundled ones)"
     )
 
     sub.add_parser(

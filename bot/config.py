@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.resources import knowledge_dir
+
 
 class ConfigError(ValueError):
     """A setting is invalid; the message names the variable, never a secret's value."""
@@ -75,7 +77,6 @@ class Config:
             raise ConfigError("APS_BOT_RETENTION_DAYS must be a whole number of days (at least 1)")
         lang = env.get("APS_BOT_DEFAULT_LANG", "en").strip().lower() or "en"
         admins = frozenset(a.strip() for a in env.get("APS_BOT_ADMINS", "").split(",") if a.strip())
-        knowledge = env.get("APS_BOT_KNOWLEDGE", "").strip()
         webhook_url = env.get("TELEGRAM_WEBHOOK_URL", "").strip()
         webhook_secret = _secret(env, "TELEGRAM_WEBHOOK_SECRET")
         if webhook_url and not webhook_url.startswith("https://"):
@@ -100,7 +101,7 @@ class Config:
             database=env.get("APS_BOT_DATABASE", "").strip(),
             default_lang=lang,
             admins=admins,
-            knowledge_dir=Path(knowledge) if knowledge else None,
+            knowledge_dir=knowledge_dir(env),
             retention_days=int(retention),
             log_level=env.get("APS_BOT_LOG_LEVEL", "INFO").strip().upper() or "INFO",
         )

@@ -4,8 +4,9 @@ English strings are the msgids, in the code and in the knowledge YAML (with a ``
 such as ``faq:fee.answer``). Each language is a catalog ``locales/<lang>/LC_MESSAGES/messages.po``;
 adding a language is adding a catalog, nothing else.
 
-Catalogs are read from the compiled ``.mo`` when it is at least as new as the ``.po`` (``make run``
-and the Dockerfile compile them), else straight from the ``.po``, so a fresh checkout works too.
+Catalogs are read from the compiled ``.mo`` when it is at least as new as the ``.po`` (``make``
+compiles them), else straight from the ``.po`` (about 10 ms more per language), so a fresh checkout
+and an installed wheel, which ships the ``.po`` only, work too.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
+from bot import resources
+
 DOMAIN = "messages"
-DEFAULT_LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DEFAULT_LOCALES_DIR = resources.locales_dir()  # the installation's own; see bot/resources.py
 
 # How each language formats dates and money; English readers here live in Europe,
 # so British conventions ("15 March 2027") read better than US ones.

@@ -42,14 +42,15 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.yamlfile import KnowledgeError, LineDict, LineList, Problem, load_yaml
 from bot.markup import MarkupError, parse, placeholders
+from bot.resources import bundled
 
 if TYPE_CHECKING:
     from bot.i18n import Catalogs
 
-DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent.parent / "knowledge"
+DEFAULT_KNOWLEDGE_DIR = bundled("knowledge")  # the installation's own; see bot/resources.py
 FILES = ("sources.yaml", "facts.yaml", "flow.yaml", "faq.yaml")
 REQUIRED_EXAMPLE_LANGS = ("en", "fr")
-MIN_EXAMPLES = 3
+MIN_EXAMPLES = 5
 STALE_AFTER = dt.timedelta(days=183)  # about 6 months
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SOURCE_ID = re.compile(r"^S[0-9]+[a-z]?$")

@@ -103,12 +103,12 @@ def test_duplicate_keys_and_ids(kb: Path) -> None:
 def test_too_few_examples_and_bad_related(kb: Path) -> None:
     edit(
         kb / "faq.yaml",
-        '      fr: ["je peux travailler", "ai je le droit de bosser", "travail pendant la carte"]',
+        '      fr: ["je peux travailler", "ai je le droit de bosser", "travail pendant la carte", "emploi autorise ?", "travailler a temps plein"]',
         '      fr: ["je peux travailler"]',
     )
     edit(kb / "faq.yaml", "related: []", "related: [nope]")
     found = problems(kb)
-    assert any("at least 3 example questions in 'fr'" in p for p in found)
+    assert any("at least 5 example questions in 'fr'" in p for p in found)
     assert any("related entry 'nope' does not exist" in p for p in found)
 
 

@@ -13,24 +13,25 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from sourcewatch_fakes import FIXTURES, FixtureServer, Route, running_server
 
 from bot.cli import main
+from bot.config import Config, ConfigError
+from bot.engine.markup import plain_text
+from bot.i18n import Catalogs
 from bot.knowledge import KnowledgeError, load_sources
 from bot.knowledge.model import Since, Source, SourceRead
-from bot.sourcewatch import FicheError, Status, main_text, parse_fiche
+from bot.sourcewatch import FicheError, Status, check_sources, main_text, parse_fiche
 from bot.sourcewatch import fetch as fetchmod
 from bot.sourcewatch.judge import judge_fiche, judge_page
+from bot.sourcewatch.notify import admin_ids, report_message
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).parent / "fixtures" / "sourcewatch"
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
 
 # The main-text fingerprints of the page fixtures. They are a stored format (moderators paste
@@ -41,110 +42,23 @@ FP_SCRIPT_PAGE = "sha256:fdcb8e8254231e967f4eda25b99eeb99938d9b5cefd69a20f38028c
 SLOW_SECONDS = 3.0
 
 
-# --- The local server ----------------------------------------------------------------------------
-
-
-@dataclass
-class Route:
-    body: bytes
-    content_type: str = "text/html; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
-    fail_first: int = 0  # answer 500 this many times before the body
-    drop_first: int = 0  # close the connection without an answer this many times
-    redirect: str = ""  # answer 301 to this path instead
-    delay: float = 0.0
-    hits: int = 0
-
-
-class FixtureServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.routes: dict[str, Route] = {}
-        self.user_agents: list[str] = []
-        self.stopping = threading.Event()
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def serve(self, path: str, fixture: str, **options) -> Route:
-        kind = "application/json" if fixture.endswith(".json") else "text/html; charset=utf-8"
-        if fixture.endswith(".xml"):
-            kind = "application/xml"
-        route = Route((FIXTURES / fixture).read_bytes(), content_type=kind, **options)
-        self.routes[path] = route
-        return route
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: FixtureServer
-
-    def do_GET(self) -> None:
-        self.server.user_agents.append(self.headers.get("User-Agent", ""))
-        route = self.server.routes.get(self.path.split("?", 1)[0])
-        if route is None:
-            self._answer(404, b"not found", "text/plain", {})
-            return
-        route.hits += 1
-        if route.delay:
-            # in small steps, so the server stops promptly at the end of the test
-            deadline = time.monotonic() + route.delay
-            while time.monotonic() < deadline and not self.server.stopping.is_set():
-                time.sleep(0.05)
-        if route.hits <= route.drop_first:
-            self.close_connection = True
-            return
-        if route.hits <= route.fail_first:
-            self._answer(500, b"oops", "text/plain", {})
-            return
-        if route.redirect:
-            self._answer(301, b"", "text/plain", {"Location": route.redirect})
-            return
-        self._answer(200, route.body, route.content_type, route.headers)
-
-    def _answer(self, status: int, body: bytes, kind: str, headers: dict[str, str]) -> None:
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (the timeout test)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def server() -> Iterator[FixtureServer]:
-    srv = FixtureServer()
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    srv.serve("/fiches/F17319", "F17319.xml")
-    srv.serve("/fiches/F2229", "F2229.json")
-    srv.serve("/fiches/F39530", "F39530-modified-2026-06-01.xml")
-    srv.serve("/fiches/F34501", "F34501-new-notice.json")
-    srv.serve(
-        "/pages/etag",
-        "page-etag.html",
-        headers={"ETag": 'W/"v1"', "Last-Modified": "Sun, 01 Mar 2026 08:00:00 GMT"},
-    )
-    srv.serve("/pages/plain", "page-plain.html")
-    srv.serve("/pages/script", "page-script-v1.html")
-    srv.serve("/pages/flaky", "page-plain.html", fail_first=1)
-    srv.serve("/pages/slow", "page-plain.html", delay=SLOW_SECONDS)
-    try:
+    with running_server() as srv:
+        srv.serve("/fiches/F17319", "F17319.xml")
+        srv.serve("/fiches/F2229", "F2229.json")
+        srv.serve("/fiches/F39530", "F39530-modified-2026-06-01.xml")
+        srv.serve("/fiches/F34501", "F34501-new-notice.json")
+        srv.serve(
+            "/pages/etag",
+            "page-etag.html",
+            headers={"ETag": 'W/"v1"', "Last-Modified": "Sun, 01 Mar 2026 08:00:00 GMT"},
+        )
+        srv.serve("/pages/plain", "page-plain.html")
+        srv.serve("/pages/script", "page-script-v1.html")
+        srv.serve("/pages/flaky", "page-plain.html", fail_first=1)
+        srv.serve("/pages/slow", "page-plain.html", delay=SLOW_SECONDS)
         yield srv
-    finally:
-        srv.stopping.set()
-        srv.shutdown()
-        srv.server_close()
-        thread.join(timeout=10)
 
 
 # --- The knowledge folder and the command --------------------------------------------------------
@@ -373,7 +287,7 @@ def test_json_output(kb: Path, server: FixtureServer, capsys) -> None:
     }
     by_id = {r["id"]: r for r in data["results"]}
     assert [r["id"] for r in data["results"]] == ["S1", "S3", "S4", "S6", "S8", "S11"]
-    keys = {"id", "status", "reason", "watch", "url", "fetched", "last_read", "baseline"}
+    keys = {"id", "status", "reason", "cause", "watch", "url", "fetched", "last_read", "baseline"}
     keys |= {"modified", "notices", "fingerprint", "etag", "last_modified"}
     assert all(set(r) == keys for r in data["results"])
     s3 = by_id["S3"]
@@ -660,3 +574,49 @@ def test_the_real_sources_yaml_loads_with_every_watch() -> None:
     watched = {s.id: s.watch for s in sources.values() if s.watch}
     assert watched["S1"] == "service-public:F17319"
     assert all(w == "page" or w.startswith("service-public:F") for w in watched.values())
+
+
+# --- The weekly message to admins (the adapters' tests send it: tests/telegram, tests/discord) ---
+
+
+def test_admin_ids_per_platform() -> None:
+    admins = frozenset({"telegram:1", "2", "discord:3", "telegram:abc", "matrix:4"})
+    assert admin_ids(admins, "telegram") == ["2", "1"]  # a bare id is anyone's
+    assert admin_ids(admins, "discord") == ["2", "3"]
+
+
+async def test_the_admin_message_names_each_change(kb: Path) -> None:
+    sources = load_sources(kb)
+    report = await check_sources(sources, only=["S3", "S4", "S6", "S8", "S12"], env=os.environ)
+    text = plain_text(report_message(report, sources, Catalogs().get("en")))
+    assert text.splitlines() == [
+        "🔎 Weekly source check: 3 sources changed since they were last read.",
+        "",
+        "• S3 Service-public.fr (DILA): modified on 1 June 2026 (last read as modified on 30 January 2026)",
+        "• S4 Service-public.fr (DILA): announces a change (notice of 15 October 2025: Niveau exigé en français "
+        "et examen civique pour solliciter une carte de résident ou une carte de séjour "
+        "pluriannuelle)",
+        "• S12 Tests: the page changed since it was last read (1 February 2026)",
+        "",
+        "Read them, then update the knowledge and record your reads (README, “Watching the "
+        "sources”); the command aps-bot sources check gives the details.",
+        "",
+        "1 other source could not be checked.",
+    ]
+    assert [r.cause for r in report.results if r.status is Status.CHANGED] == [
+        "modified",
+        "notice",
+        "last-modified",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("", ""), ("off", ""), ("Weekly", "weekly"), ("daily", None)]
+)
+def test_the_weekly_setting(value: str, expected: str | None) -> None:
+    env = {"APS_BOT_SOURCES_WATCH": value}
+    if expected is None:
+        with pytest.raises(ConfigError, match="APS_BOT_SOURCES_WATCH must be 'weekly'"):
+            Config.from_env(env)
+    else:
+        assert Config.from_env(env).sources_watch == expected

@@ -33,6 +33,7 @@ class Result:
     status: Status
     reason: str
     url: str  # the page a moderator reads
+    cause: str = ""  # what changed: modified | notice | text | etag | last-modified
     fetched: str = ""  # what was fetched (the open-data URL for a fiche), credentials removed
     last_read: dt.date | None = None
     baseline: str = ""  # what it was compared with: a date, a fingerprint, an ETag
@@ -50,6 +51,7 @@ class Result:
             "id": self.id,
             "status": str(self.status),
             "reason": self.reason,
+            "cause": self.cause or None,
             "watch": self.watch,
             "url": self.url,
             "fetched": self.fetched or None,
@@ -126,9 +128,15 @@ def judge_fiche(source: Source, fiche: Fiche, fiche_id: str, fetched: str) -> Re
             what += f" « {_short(n.title)} »"
         parts.append(what if parts else f"{fiche_id} announces a change: {what}")
     if parts:
-        if not _after(fiche.latest, published):
+        modified_since = _after(fiche.latest, published)
+        if not modified_since:
             parts[-1] += f" (after the last read on {cutoff.isoformat()})"
-        return replace(base, status=Status.CHANGED, reason="; ".join(parts))
+        return replace(
+            base,
+            status=Status.CHANGED,
+            reason="; ".join(parts),
+            cause="modified" if modified_since else "notice",
+        )
     if fiche.latest < published.date:
         return replace(
             base,
@@ -187,6 +195,7 @@ def judge_page(
             return replace(
                 base,
                 status=Status.CHANGED,
+                cause="last-modified",
                 baseline=last_read.isoformat(),
                 reason=f"Last-Modified {lm_day.isoformat()} is after the last read on "
                 f"{last_read.isoformat()}; no fingerprint recorded, now {fingerprint}",
@@ -210,6 +219,7 @@ def judge_page(
         return replace(
             base,
             status=Status.CHANGED,
+            cause="etag",
             reason=f"ETag {etag} differs from the read of {on}; main text now {fingerprint}",
         )
     if recorded.fingerprint == fingerprint:
@@ -220,5 +230,6 @@ def judge_page(
     return replace(
         base,
         status=Status.CHANGED,
+        cause="text",
         reason=f"main text differs from the read of {on}; now {fingerprint}",
     )

@@ -149,7 +149,8 @@ def _parser() -> argparse.ArgumentParser:
         "could not be checked; 2 usage or knowledge error.",
     )
     p.add_argument("--only", metavar="S1,S4", help="check only these source ids (comma-separated)")
-    p.add_argument(
+    output = p.add_mutually_exclusive_group()
+    output.add_argument(
         "--json",
         action="store_true",
         help="print one JSON object: results (id, status, reason…), summary, exit_code",
@@ -161,7 +162,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="per request, body included (default: 20)",
     )
-    p.add_argument(
+    output.add_argument(
         "--suggest",
         action="store_true",
         help="also print, for each changed or unbaselined source, a reads entry to paste into "

@@ -355,6 +355,13 @@ def test_usage_errors_are_one_line(kb: Path, capsys, args: list[str], message: s
     assert err.startswith(message) and err.count("\n") == 1, err
 
 
+def test_json_output_stays_json(kb: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as info:  # argparse's usage error
+        check(kb, capsys, "--json", "--suggest")
+    assert info.value.code == 2
+    assert "argument --suggest: not allowed with argument --json" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     "template",
     ["http://127.0.0.1:9/fiches/", "ftp://example.org/{id}", "not a url {id}", "https:///{id}"],

@@ -7,6 +7,7 @@
     aps-bot graph           the walkthrough as a Mermaid diagram
     aps-bot discord-sync    register the Discord slash commands (--guild ID: one server, at once)
     aps-bot report          aggregated usage counts for moderators (--csv for a spreadsheet)
+    aps-bot sources check   which watched sources changed since they were last read (for cron)
 
 A user error prints one clear line (or one line per knowledge problem) and exits non-zero.
 """
@@ -147,7 +148,55 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--csv", action="store_true", help="write CSV (section,name,value) to stdout")
     p.add_argument("--database", help="override APS_BOT_DATABASE (a SQLite path or redis://…)")
+
+    p = sub.add_parser(
+        "sources",
+        help="watch the official sources for changes",
+        description="Commands about the sources in sources.yaml.",
+    )
+    sources_sub = p.add_subparsers(dest="sources_command", metavar="COMMAND", required=True)
+    p = sources_sub.add_parser(
+        "check",
+        parents=[common],
+        help="which watched sources changed since they were last read",
+        description="Fetch every source with a 'watch:' key in sources.yaml and say, one line "
+        "each, whether it changed since it was last read: changed, unchanged, no-baseline "
+        "(nothing recorded to compare with) or error. Service-public fiches are read from "
+        "$APS_BOT_SERVICE_PUBLIC_URL (a URL template with {id}). Nothing is written. Exit "
+        "codes: 0 nothing changed; 1 something changed; 3 nothing changed but some sources "
+        "could not be checked; 2 usage or knowledge error.",
+    )
+    p.add_argument("--only", metavar="S1,S4", help="check only these source ids (comma-separated)")
+    output = p.add_mutually_exclusive_group()
+    output.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object: results (id, status, reason…), summary, exit_code",
+    )
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=20.0,
+        metavar="SECONDS",
+        help="per request, body included (default: 20)",
+    )
+    output.add_argument(
+        "--suggest",
+        action="store_true",
+        help="also print, for each changed or unbaselined source, a reads entry to paste into "
+        "sources.yaml once you have read it",
+    )
     return parser
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 < seconds <= 600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 600 seconds")
+    return seconds
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -177,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _discord_sync(config, args.guild)
         if command == "report":
             return asyncio.run(_report(config, args.database, args.csv))
+        if command == "sources":
+            return _sources_check(config, args)
         if command == "console" or (
             command == "run" and not config.telegram_token and not config.discord_token
         ):
@@ -304,6 +355,36 @@ async def _report(config: Config, database: str | None, as_csv: bool) -> int:
     else:
         sys.stdout.write(to_text(report))
     return 0
+
+
+def _sources_check(config: Config, args: argparse.Namespace) -> int:
+    from bot import sourcewatch
+    from bot.knowledge import load_sources
+
+    only = None
+    if args.only is not None:
+        only = [s.strip() for s in args.only.split(",") if s.strip()]
+        if not only:
+            raise UsageError("--only needs source ids, e.g. --only S1,S4")
+    try:
+        sources = load_sources(_kdir(config))
+    except KnowledgeError as exc:  # 2, not 1: for this command 1 means "a source changed"
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    try:
+        report = asyncio.run(
+            sourcewatch.check_sources(sources, only=only, timeout=args.timeout, env=os.environ)
+        )
+    except sourcewatch.WatchError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        sourcewatch.write_json(report, sys.stdout)
+    else:
+        sourcewatch.write_text(report, sys.stdout)
+    if args.suggest:
+        sourcewatch.write_suggestions(report, sys.stdout, dt.date.today())
+    return report.exit_code
 
 
 def _discord_sync(config: Config, guild: int | None) -> int:

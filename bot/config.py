@@ -68,6 +68,7 @@ class Config:
     knowledge_dir: Path | None = None
     retention_days: int = 30
     log_level: str = "INFO"
+    sources_watch: str = ""  # "" (off) | "weekly": the source check messaged to admins
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -85,6 +86,11 @@ class Config:
             raise ConfigError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET")
         if webhook_secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", webhook_secret.reveal()):
             raise ConfigError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters among A-Z a-z 0-9 _ -")
+        sources_watch = env.get("APS_BOT_SOURCES_WATCH", "").strip().lower()
+        if sources_watch in ("off", "no", "0"):
+            sources_watch = ""
+        if sources_watch not in ("", "weekly"):
+            raise ConfigError("APS_BOT_SOURCES_WATCH must be 'weekly' or empty (off)")
         webhook_port = env.get("TELEGRAM_WEBHOOK_PORT", "8443").strip() or "8443"
         if not webhook_port.isdigit() or not 0 < int(webhook_port) < 65536:
             raise ConfigError("TELEGRAM_WEBHOOK_PORT must be a port number (1-65535)")
@@ -104,4 +110,5 @@ class Config:
             knowledge_dir=knowledge_dir(env),
             retention_days=int(retention),
             log_level=env.get("APS_BOT_LOG_LEVEL", "INFO").strip().upper() or "INFO",
+            sources_watch=sources_watch,
         )

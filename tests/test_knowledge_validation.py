@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeError, load_knowledge, load_sources
 from bot.knowledge.facts import FactError, evaluate
 from bot.knowledge.graph import mermaid
 
@@ -184,6 +184,32 @@ def test_claims_of_checking_must_be_real(kb: Path) -> None:
     edit(kb / "sources.yaml", "    - date: 2999-06-01", "    - date: 2026-06-01")
     edit(kb / "sources.yaml", '      showed: "the fee and the duration"\n', "")
     assert any("say what the source showed" in p for p in problems(kb))
+
+
+def test_a_read_may_record_the_fingerprint_the_source_watch_compares_with(kb: Path) -> None:
+    read = '      showed: "the fee and the duration"\n'
+    sha = "sha256:" + "0123456789abcdef" * 4
+    edit(kb / "sources.yaml", read, f'{read}      fingerprint: "{sha}"\n')
+    assert load_knowledge(kb, today=TODAY).sources["S1"].reads[-1].fingerprint == sha
+    etag = """fingerprint: 'etag:W/"5f2a"'"""  # single quotes in YAML: ETags hold double ones
+    edit(kb / "sources.yaml", f'fingerprint: "{sha}"', etag)
+    assert load_sources(kb)["S1"].reads[-1].fingerprint == 'etag:W/"5f2a"'
+    edit(kb / "sources.yaml", etag, "fingerprint: sha256:ABC")
+    line = line_of(kb / "sources.yaml", "sha256:ABC")
+    expected = f"sources.yaml:{line}: source S1.reads[0]: 'fingerprint' must be sha256:"
+    assert expected in problems(kb)[0]
+    with pytest.raises(KnowledgeError, match="fingerprint"):  # sources.yaml alone, same rules
+        load_sources(kb)
+
+
+def test_sources_load_on_their_own_and_unreadable_files_are_one_line(kb: Path) -> None:
+    (kb / "faq.yaml").write_text("entries: [", encoding="utf-8")  # someone is mid-edit
+    assert set(load_sources(kb)) == {"S1"}
+    (kb / "sources.yaml").unlink()
+    (kb / "sources.yaml").mkdir()
+    with pytest.raises(KnowledgeError) as info:
+        load_sources(kb)
+    assert [p.message for p in info.value.problems] == ["cannot read: Is a directory"]
 
 
 def test_an_uncertain_figure_needs_a_warning_where_it_is_shown(kb: Path) -> None:

@@ -73,6 +73,7 @@ WARNING_SIGN = "⚠️"
 _SOURCE_KEYS = {"title", "short", "publisher", "url", "kind", "published", "reads", "watch", "seen"}
 _MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 _WATCH_SP = re.compile(r"^service-public:[FNR][0-9]+$")
+_FINGERPRINT = re.compile(r"^(sha256:[0-9a-f]{64}|etag:\S.*)$")
 _SOURCE_KINDS = {"official", "institutional", "secondary"}
 
 
@@ -165,6 +166,22 @@ def load_knowledge(
         version=digest.hexdigest()[:8],
         warnings=tuple(sorted(p for p in problems if p.warning)),
     )
+
+
+def load_sources(path: Path = DEFAULT_KNOWLEDGE_DIR) -> dict[str, Source]:
+    """Load and validate only ``sources.yaml`` (``aps-bot sources check`` needs nothing else, and
+    should still run while someone is halfway through editing the FAQ).
+
+    Raises:
+        KnowledgeError: with every problem found in sources.yaml, as ``file:line: message``.
+    """
+    file = Path(path) / "sources.yaml"
+    c = _Collector(_display(file))
+    sources = _load_sources(load_yaml(file, display=c.file), c, dt.date.today())
+    errors = [p for p in c.problems if not p.warning]
+    if errors:
+        raise KnowledgeError(errors)
+    return sources
 
 
 def _display(file: Path) -> str:
@@ -348,7 +365,7 @@ def _source_reads(spec: LineDict, c: _Collector, where: str, today: dt.date) -> 
         if not isinstance(item, LineDict):
             c.error(line, f"{where}.reads[{i}]: must be a mapping with 'date' and 'showed'")
             continue
-        _unknown_keys(item, {"date", "showed", "via"}, c, f"{where}.reads[{i}]")
+        _unknown_keys(item, {"date", "showed", "via", "fingerprint"}, c, f"{where}.reads[{i}]")
         on = _date(item.get("date"))
         if on is None:
             c.error(item.line_of("date"), f"{where}.reads[{i}]: 'date' must be YYYY-MM-DD")
@@ -364,7 +381,17 @@ def _source_reads(spec: LineDict, c: _Collector, where: str, today: dt.date) -> 
                 '"F17319 modified 2026-01-01: fee 150 €"',
             )
             continue
-        reads.append(SourceRead(on, showed.strip(), str(item.get("via", "")).strip()))
+        fingerprint = item.get("fingerprint", "")
+        if fingerprint and not (isinstance(fingerprint, str) and _FINGERPRINT.match(fingerprint)):
+            c.error(
+                item.line_of("fingerprint"),
+                f"{where}.reads[{i}]: 'fingerprint' must be sha256:<64 hex digits> or "
+                "etag:<ETag>, as printed by aps-bot sources check",
+            )
+            fingerprint = ""
+        reads.append(
+            SourceRead(on, showed.strip(), str(item.get("via", "")).strip(), str(fingerprint))
+        )
     return tuple(sorted(reads, key=lambda r: r.on))
 
 

@@ -61,11 +61,16 @@ class Since:
 
 @dataclass(frozen=True)
 class SourceRead:
-    """One reading of a source by someone on this project: when, how, and what it showed."""
+    """One reading of a source by someone on this project: when, how, and what it showed.
+
+    `fingerprint` is what ``aps-bot sources check`` printed for the page when it was read
+    (``sha256:<hex>`` of its main text, or ``etag:<ETag header>``): the baseline it compares with.
+    """
 
     on: dt.date
     showed: str
     via: str = ""
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)

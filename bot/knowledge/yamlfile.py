@@ -117,6 +117,8 @@ def load_yaml(path: Path, display: str | None = None, *, text: bool = False) -> 
         raise KnowledgeError([Problem(name, 0, "file not found")]) from None
     except UnicodeDecodeError as exc:
         raise KnowledgeError([Problem(name, 1, f"not UTF-8 text: {exc.reason}")]) from None
+    except OSError as exc:  # a folder, no permission…: one line, not a traceback
+        raise KnowledgeError([Problem(name, 0, f"cannot read: {exc.strerror}")]) from None
     try:
         return yaml.load(source, Loader=_TextLoader if text else _LineLoader)
     except yaml.MarkedYAMLError as exc:

@@ -19,10 +19,13 @@ from bot.adapters.discord import commands, respond
 from bot.adapters.discord.buttons import DYNAMIC_ITEMS
 from bot.adapters.discord.endpoints import apply_endpoints
 from bot.adapters.discord.reminders import start_reminder_loop
+from bot.adapters.discord.sourcewatch import start_sources_loop
 from bot.adapters.discord.translator import CatalogTranslator
 from bot.config import Config, ConfigError
 from bot.engine import Engine
 from bot.render.discord_md import no_mentions
+from bot.sourcewatch import notify
+from bot.sourcewatch.check import WatchError
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +64,20 @@ class ApsClient(discord.Client):
         commands.register(self.tree, engine)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         self.reminder_loop: Any = None
+        self.sources_loop: Any = None
+        if config.sources_watch == notify.WEEKLY:
+            try:  # fail at start, not on Monday
+                notify.check_setting()
+            except WatchError as exc:
+                raise ConfigError(str(exc)) from None
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogTranslator(self.engine.catalogs))
 
     async def close(self) -> None:
-        if self.reminder_loop is not None:
-            self.reminder_loop.cancel()
+        for loop in (self.reminder_loop, self.sources_loop):
+            if loop is not None:
+                loop.cancel()
         await super().close()
 
     async def on_ready(self) -> None:
@@ -75,6 +85,7 @@ class ApsClient(discord.Client):
         # started once connected (READY comes again after a reconnect: keep the running loop)
         if self.reminder_loop is None:
             self.reminder_loop = start_reminder_loop(self)
+            self.sources_loop = start_sources_loop(self)
 
 
 def build_client(config: Config, engine: Engine, **overrides: Any) -> ApsClient:

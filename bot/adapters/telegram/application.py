@@ -26,6 +26,7 @@ from bot.adapters.telegram.inline_mode import on_inline_query
 from bot.adapters.telegram.links import api_urls
 from bot.adapters.telegram.reminders import schedule_reminders
 from bot.adapters.telegram.request import TrimmedRequest
+from bot.adapters.telegram.sourcewatch import schedule_sources_watch
 from bot.adapters.telegram.startup import on_startup
 from bot.config import ConfigError
 from bot.engine.engine import ADMIN_COMMANDS, COMMANDS
@@ -68,7 +69,8 @@ def build_application(
         rate_limiter: replaces the default `AIORateLimiter` (Telegram's limits, retries on 429).
 
     Raises:
-        ConfigError: no Telegram token is configured.
+        ConfigError: no Telegram token is configured, or the weekly source check is on with an
+            unusable ``APS_BOT_SERVICE_PUBLIC_URL``.
     """
     if not config.telegram_token:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
@@ -98,6 +100,7 @@ def build_application(
     attach_engine(application, engine)
     register_handlers(application)
     schedule_reminders(application)
+    schedule_sources_watch(application, config)
     return application
 
 

@@ -59,7 +59,9 @@ def load_rules(
                     )
                 )
         out[key] = frozenset(value)
-    return SearchRules(rece=out.get("rece", frozenset()), bilateral=out.get("bilateral", frozenset()))
+    return SearchRules(
+        rece=out.get("rece", frozenset()), bilateral=out.get("bilateral", frozenset())
+    )
 
 
 def build_index(
@@ -71,7 +73,9 @@ def build_index(
     today: dt.date,
 ) -> FaqIndex:
     langs = catalogs.languages if catalogs is not None else ["en"]
-    values = {code: fact_values(facts, catalogs.get(code), today) for code in langs} if catalogs else {}
+    values = (
+        {code: fact_values(facts, catalogs.get(code), today) for code in langs} if catalogs else {}
+    )
     docs = []
     for e in entries:
         fields: list[tuple[str, str, str]] = []

@@ -22,7 +22,9 @@ def load_lexicons(folder: Path, display: str) -> tuple[dict[str, Lexicon], list[
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if not files:
         problems.append(
-            Problem(display, 0, "no lexicon: add one <lang>.yaml per language (see knowledge/README.md)")
+            Problem(
+                display, 0, "no lexicon: add one <lang>.yaml per language (see knowledge/README.md)"
+            )
         )
         return {}, problems
     lexicons: dict[str, Lexicon] = {}
@@ -40,9 +42,7 @@ def load_lexicons(folder: Path, display: str) -> tuple[dict[str, Lexicon], list[
     return lexicons, problems
 
 
-def _one(
-    data: Any, code: str, name: str, problems: list[Problem], owner: dict
-) -> Lexicon | None:
+def _one(data: Any, code: str, name: str, problems: list[Problem], owner: dict) -> Lexicon | None:
     def error(line: int, message: str) -> None:
         problems.append(Problem(name, line, message))
 
@@ -69,7 +69,9 @@ def _one(
     if not isinstance(spellings, dict) or not all(
         isinstance(k, str) and isinstance(v, str) and fold(v) for k, v in spellings.items()
     ):
-        error(data.line_of("spellings"), "spellings must map a word or phrase to what it stands for")
+        error(
+            data.line_of("spellings"), "spellings must map a word or phrase to what it stands for"
+        )
         spellings = {}
     concepts = data.get("concepts") or LineDict()
     if not isinstance(concepts, LineDict):

@@ -22,6 +22,7 @@ from bot.search.lexicon import CONCEPT, Lexicon
 from bot.search.normalise import MAX_QUERY_CHARS, fold
 
 NUMBER = "#"
+SURFACE = "="  # the word as written (folded), next to its stem or concept: exact words count more
 MIN_CONCEPT_STEM = 4  # shorter stems ("fee") match only the forms listed in the lexicon
 # a number as people write amounts: 75, 2734.55, 2 734,55, 2,734.55, 1.5, 964h (not after a letter:
 # "a2" and "b1" are French levels)
@@ -170,6 +171,8 @@ class Analyzer:
                     continue
                 token = self.concept_of(word, lx.lang) or lx.stem(word)
             out.append(token)
+            if " " not in word and word not in self.stop_words:
+                out.append(SURFACE + word)
         return out
 
     # ------------------------------------------------------------------ question side
@@ -181,15 +184,17 @@ class Analyzer:
         for word, token in self._chunks(words):
             if token is not None:
                 out.append(QueryTerm((token,), word))
+            elif word in self.stop_words:
                 continue
-            if word in self.stop_words:
-                continue
-            token = self.concept_of(word)
-            if token is not None:
-                out.append(QueryTerm((token,), word))
-                continue
-            stems = tuple(dict.fromkeys(lx.stem(word) for lx in self.lexicons.values()))
-            out.append(QueryTerm(stems, word))
+            else:
+                token = self.concept_of(word)
+                if token is not None:
+                    out.append(QueryTerm((token,), word))
+                else:
+                    stems = tuple(dict.fromkeys(lx.stem(word) for lx in self.lexicons.values()))
+                    out.append(QueryTerm(stems, word))
+            if " " not in word and word not in self.stop_words:
+                out.append(QueryTerm((SURFACE + word,), ""))
         return numbers, out
 
     def content_words(self, text: str) -> list[str]:

@@ -49,17 +49,18 @@ K1 = 2.0  # how fast repeating a word stops adding weight
 B = 0.9  # how much a long field is discounted
 CORRECTION_FACTOR = 0.8  # a typo-corrected word counts a little less
 CLOSENESS = 3.0  # weight of the best cosine between the question and one example question
-_CANDIDATES = 16  # entries whose example questions are compared with the question
+_CANDIDATES = 4  # entries whose example questions are compared with the question
 NATIONALITY_BOOST = 0.3  # an entry about the nationality the question names
 # --- deciding what to show -----------------------------------------------------------------------
-SCORE_SCALE = 7.0  # score = raw / (raw + SCORE_SCALE): 0.5 when raw equals the scale
+SCORE_SCALE = 14.0  # score = raw / (raw + SCORE_SCALE): 0.5 when raw equals the scale
 ANSWER_THRESHOLD = 0.5  # answer directly at or above this …
 ANSWER_MARGIN = 0.2  # … when the runner-up is at least this share below the best,
-CLEAR_THRESHOLD = 0.3  # or at or above this when the runner-up is far behind:
+CLEAR_THRESHOLD = 0.36  # or at or above this when the runner-up is far behind:
 CLEAR_MARGIN = 0.5  # this share below the best,
-SHORT_MARGIN = 0.35  # or this share for a short question (a few words, all on one topic)
-SHORT_QUESTION = 3  # words the index knows
-SUGGEST_THRESHOLD = 0.2  # "did you mean" at or above this; below, "I don't know"
+SHORT_MARGIN = 0.3  # or, for a short question (a few words, on one topic), this share
+SHORT_THRESHOLD = 0.175  # and at least this score
+SHORT_QUESTION = 6  # terms the index knows (a word gives its stem and itself)
+SUGGEST_THRESHOLD = 0.15  # "did you mean" at or above this; below, "I don't know"
 SUGGEST_SHARE = 0.5  # runners-up shown under "did you mean" if within this share of the best
 # --- cost ------------------------------------------------------------------------------------------
 _RARE_MIN = 64  # posting lists up to this long are always walked …
@@ -123,9 +124,11 @@ class SearchResult:
         top = self.matches[0].score
         best = _raw(top)
         second = _raw(max([self.runner_up, *(m.score for m in self.matches[1:2])]))
-        margin = SHORT_MARGIN if self.terms <= SHORT_QUESTION else CLEAR_MARGIN
-        return (top >= ANSWER_THRESHOLD and second <= best * (1 - ANSWER_MARGIN)) or (
-            top >= CLEAR_THRESHOLD and second <= best * (1 - margin)
+        short = self.terms <= SHORT_QUESTION
+        return (
+            (top >= ANSWER_THRESHOLD and second <= best * (1 - ANSWER_MARGIN))
+            or (top >= CLEAR_THRESHOLD and second <= best * (1 - CLEAR_MARGIN))
+            or (short and top >= SHORT_THRESHOLD and second <= best * (1 - SHORT_MARGIN))
         )
 
 
@@ -212,6 +215,7 @@ class FaqIndex:
         self._nations = frozenset(n for n in self._nationality if n)
         self._rece = frozenset(CONCEPT + c for c in rules.rece)
         self._bilateral = frozenset(CONCEPT + c for c in rules.bilateral)
+        self._ruled = self._nations | self._rece | self._bilateral  # concepts a rule acts on
 
         self._surface = surface
         self._corrections: dict[str, str | None] = {}
@@ -235,7 +239,7 @@ class FaqIndex:
     def search(self, text: str, limit: int = 3) -> SearchResult:
         """Rank entries for `text`; matches under `SUGGEST_THRESHOLD`, and runners-up far
         behind the best, are left out."""
-        ranked, terms = self._rank(text, limit)
+        ranked, terms, words = self._rank(text, limit)
         matches: list[Match] = []
         top = ranked[0][1] if ranked else 0.0
         for entry_id, r in ranked:
@@ -244,29 +248,33 @@ class FaqIndex:
                 break
             matches.append(Match(entry_id, round(score, 4)))
         runner_up = _score(ranked[1][1]) if len(ranked) > 1 else 0.0
-        return SearchResult(self.normalised(text), tuple(matches), round(runner_up, 4), terms)
+        return SearchResult(" ".join(words)[:200], tuple(matches), round(runner_up, 4), terms)
 
     def rank(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
         """The best `limit` entries for `text` with their raw scores, before any threshold."""
         return self._rank(text, limit)[0]
 
-    def _rank(self, text: str, limit: int) -> tuple[list[tuple[str, float]], int]:
-        query = self._query(text)
+    def _rank(self, text: str, limit: int) -> tuple[list[tuple[str, float]], int, list[str]]:
+        query, words = self._query(text)
         if not query:
-            return [], 0
+            return [], 0, words
         named = {t for t in query if t.startswith(CONCEPT)}
 
         # walk the rarer words' posting lists to find candidates; score common words by look-up
         ordered = sorted(query.items(), key=lambda tf: len(self._postings[tf[0]]))
         raw: dict[int, float] = {}
+        get = raw.get
         common: list[tuple[str, float]] = []
         for term, factor in ordered:
             postings = self._postings[term]
             if len(postings) > self._rare_cap and raw:
                 common.append((term, factor))
-                continue
-            for e, w in postings:
-                raw[e] = raw.get(e, 0.0) + w * factor
+            elif factor == 1.0:
+                for e, w in postings:
+                    raw[e] = get(e, 0.0) + w
+            else:
+                for e, w in postings:
+                    raw[e] = get(e, 0.0) + w * factor
         for e in raw:
             weights = self._weights[e]
             for term, factor in common:
@@ -285,16 +293,19 @@ class FaqIndex:
             for example, norm in self._examples[e]:
                 shared = example & terms
                 if shared:
-                    cos = sum([q_weight[t] for t in shared]) / (q_norm * norm)
-                    closeness = max(closeness, cos)
-            raw[e] += CLOSENESS * closeness
+                    cos = sum([q_weight[t] for t in shared]) / norm
+                    if cos > closeness:
+                        closeness = cos
+            raw[e] += CLOSENESS * closeness / q_norm
 
-        self._apply_rules(raw, named)
+        if named & self._ruled:
+            self._apply_rules(raw, named)
         best = heapq.nlargest(limit, raw.items(), key=itemgetter(1))
-        return [(self.entry_ids[e], r) for e, r in best], len(query)
+        return [(self.entry_ids[e], r) for e, r in best], len(query), words
 
-    def _query(self, text: str) -> dict[str, float]:
-        """The question's terms the index knows, each with its weight factor."""
+    def _query(self, text: str) -> tuple[dict[str, float], list[str]]:
+        """The question's terms the index knows, each with its weight factor, and its words
+        without stop words (what is kept of an unanswered question)."""
         numbers, words = self.analyzer.query_terms(text)
         out: dict[str, float] = {t: 1.0 for t in numbers if t in self._idf}
         for qt in words:
@@ -311,7 +322,7 @@ class FaqIndex:
             if known:
                 term = max(known, key=lambda t: self._idf[t])
                 out[term] = max(out.get(term, 0.0), factor)
-        return out
+        return out, [qt.word for qt in words if qt.word]
 
     def _candidates_for(self, word: str) -> tuple[str, ...]:
         concept = self.analyzer.concept_of(word)

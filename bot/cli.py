@@ -7,6 +7,7 @@
     aps-bot graph           the walkthrough as a Mermaid diagram
     aps-bot discord-sync    register the Discord slash commands (--guild ID: one server, at once)
     aps-bot report          aggregated usage counts for moderators (--csv for a spreadsheet)
+    aps-bot site OUT_DIR    the knowledge as a static, bilingual, searchable site
 
 A user error prints one clear line (or one line per knowledge problem) and exits non-zero.
 """
@@ -129,6 +130,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--csv", action="store_true", help="write CSV (section,name,value) to stdout")
     p.add_argument("--database", help="override APS_BOT_DATABASE (a SQLite path or redis://…)")
+
+    p = sub.add_parser(
+        "site",
+        parents=[common],
+        help="build the static FAQ site from the knowledge",
+        description="Write a static, bilingual site into OUT_DIR (index.html at its root): one "
+        "page per FAQ entry with its sources, topic pages, what changed, the sources, the "
+        "walkthrough as linked pages, and a search that runs in the browser. Deploy OUT_DIR to "
+        "any static host.",
+    )
+    p.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="where to write the site")
+    p.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="show the figures in force on this day (default: today)",
+    )
+
     return parser
 
 
@@ -159,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _discord_sync(config, args.guild)
         if command == "report":
             return asyncio.run(_report(config, args.database, args.csv))
+        if command == "site":
+            return asyncio.run(_site(config, args.out_dir, args.date))
         if command == "console" or (
             command == "run" and not config.telegram_token and not config.discord_token
         ):
@@ -283,6 +303,30 @@ async def _report(config: Config, database: str | None, as_csv: bool) -> int:
         write_csv(report, sys.stdout)
     else:
         sys.stdout.write(to_text(report))
+    return 0
+
+
+async def _site(config: Config, out_dir: Path, date: str | None) -> int:
+    from bot.i18n import Catalogs
+    from bot.site import build_site
+
+    try:
+        day = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError:
+        raise UsageError(f"--date must be YYYY-MM-DD, not {date!r}") from None
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir} exists and is not a folder")
+    knowledge = load_knowledge(_kdir(config), today=day)
+    try:
+        report = await build_site(out_dir, knowledge, Catalogs(default=config.default_lang), day)
+    except OSError as exc:
+        raise UsageError(f"cannot write the site to {out_dir}: {exc.strerror or exc}") from None
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.pages.items()))
+    index = ", ".join(f"{lang} {size / 1024:.0f} KB" for lang, size in report.index_bytes.items())
+    print(
+        f"aps-bot site: {report.total_pages} pages in {out_dir} ({kinds}; "
+        f"{report.walkthrough_pages} walkthrough pages per language); search index: {index}"
+    )
     return 0
 
 

@@ -467,7 +467,8 @@ class _LanguageSite:
         if node.if_older:
             amount = int(self.kb.facts[node.older_than].at(self.content.day).value)  # type: ignore[arg-type]
             older_months = amount * 12 if node.older_unit == "years" else amount
-        for how, target in page.edges:
+        # the routes a date takes first, skipping last (the walk takes them the other way round)
+        for how, target in sorted(page.edges, key=lambda edge: edge[0] == SKIP):
             if how == DATE_NEXT and node.if_past:
                 label = t.gettext("The date is still to come")
             elif how == DATE_NEXT and node.if_older:
@@ -574,6 +575,7 @@ def _root_page(content: Content, languages: list[str]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         "<title>aps-bot · RECE / APS</title>\n"
+        '<link rel="icon" href="data:,">\n'
         '<link rel="stylesheet" href="assets/site.css">\n'
         '<script src="assets/site.js" defer></script>\n</head>\n'
         '<body class="root">\n<main id="main">\n<h1>aps-bot · RECE / APS</h1>\n'

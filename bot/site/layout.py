@@ -128,6 +128,7 @@ class Chrome:
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
             '<meta name="referrer" content="strict-origin-when-cross-origin">\n'
+            '<link rel="icon" href="data:,">\n'
             f"<title>{escape(title)}</title>\n{description}\n"
             f'<link rel="stylesheet" href="{root}assets/site.css">\n'
             f"{alternates}\n"

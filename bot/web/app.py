@@ -121,7 +121,7 @@ async def _security_headers(
     ancestors = " ".join(settings.frame_ancestors) or "'none'"
     headers = response.headers
     headers["Content-Security-Policy"] = (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; form-action 'self'; base-uri 'none'; "
         f"frame-ancestors {ancestors}"
     )

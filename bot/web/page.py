@@ -67,6 +67,7 @@ def chat_page(
         f'<html lang="{t.code}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
+        '<link rel="icon" href="data:,">\n'
         '<link rel="stylesheet" href="static/widget.css">\n'
         '<script src="static/widget.js" defer></script>\n</head>\n'
         '<body>\n<main class="chat" id="main">\n'

@@ -21,7 +21,7 @@ from bot.config import ConfigError, Secret
 MAX_TEXT_CHARS = 1000  # a question is a sentence or two; the engine reads 500 of them at most
 MAX_BODY_BYTES = 64 * 1024  # room for 4,000 characters of emoji escaped in JSON
 KEY_FILE_SUFFIX = ".web-key"
-_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https://\*\.[A-Za-z0-9.-]+$")
+_ORIGIN = re.compile(r"^https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5}|:\*)?$")
 
 
 @dataclass(frozen=True)

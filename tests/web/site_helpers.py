@@ -4,6 +4,7 @@ normaliser mirrored in Python (the browser tests check the script against this m
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import re
 from html.parser import HTMLParser
@@ -18,8 +19,10 @@ BUILD_DAY = dt.date(2026, 11, 27)
 
 
 def build(out: Path, day: dt.date = BUILD_DAY) -> SiteReport:
+    """Build the site (in a thread of its own: Playwright's sync API keeps a loop running)."""
     knowledge = load_knowledge(DEFAULT_KNOWLEDGE_DIR, today=day)
-    return asyncio.run(build_site(out, knowledge, Catalogs(), day))
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, build_site(out, knowledge, Catalogs(), day)).result()
 
 
 class PageParser(HTMLParser):

@@ -35,7 +35,8 @@ class WebSettings:
             sent inside another site's frame: ``SameSite=None; Secure; Partitioned`` (HTTPS only).
         trust_proxy: read ``X-Forwarded-For`` / ``X-Forwarded-Proto`` (only behind a proxy that
             sets them, else clients could forge them).
-        ip_burst, ip_rate: the per-address limit (requests at once, refilled per second).
+        ip_burst, ip_rate: the per-address limit (requests at once, refilled per second);
+            ``APS_BOT_WEB_ADDRESS_LIMIT`` requests a minute (default 60), 0 for none.
         retention_days: how long the session cookie lasts (as long as the data it points to).
     """
 
@@ -70,10 +71,17 @@ class WebSettings:
                     f"https://www.example.edu (got {origin[:60]!r})"
                 )
         trust = env.get("APS_BOT_WEB_TRUST_PROXY", "").strip().lower() in ("1", "true", "yes")
+        per_minute = env.get("APS_BOT_WEB_ADDRESS_LIMIT", "").strip() or "60"
+        if not per_minute.isdigit():
+            raise ConfigError(
+                "APS_BOT_WEB_ADDRESS_LIMIT must be a number of requests a minute (0: no limit)"
+            )
         return cls(
             secret=_secret(env, database, default_database),
             frame_ancestors=ancestors,
             trust_proxy=trust,
+            ip_burst=int(per_minute),
+            ip_rate=int(per_minute) / 60,
             retention_days=retention_days,
         )
 

@@ -383,7 +383,20 @@ def test_settings_refuse_what_cannot_work():
         database="redis://localhost:6379/0",
     )
     assert ok.frame_ancestors == ("https://www.example.edu", "https://*.example.org")
-    assert ok.trust_proxy
+    assert ok.trust_proxy and ok.ip_burst == 60 and ok.ip_rate == 1
+    off = WebSettings.from_env({"APS_BOT_WEB_ADDRESS_LIMIT": "0"}, database="memory")
+    assert off.ip_burst == 0
+    with pytest.raises(ConfigError, match="ADDRESS_LIMIT"):
+        WebSettings.from_env({"APS_BOT_WEB_ADDRESS_LIMIT": "lots"}, database="memory")
+
+
+async def test_no_address_limit_when_switched_off(knowledge):
+    client = await client_for(make_engine(knowledge), ip_burst=0)
+    try:
+        for _ in range(5):
+            assert (await say(client, text="fee"))[0] == 200
+    finally:
+        await client.close()
 
 
 # ---------------------------------------------------------------------- the command

@@ -26,6 +26,11 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  // a long answer is read from its start: show the visitor's message and the top of the reply
+  function scrollTo(element) {
+    log.scrollTop = Math.max(0, element.offsetTop - 8);
+  }
+
   function addYou(text) {
     var div = document.createElement("div");
     div.className = "msg you";
@@ -37,10 +42,11 @@
     p.appendChild(document.createTextNode(" " + text));
     div.appendChild(p);
     log.appendChild(div);
+    return div;
   }
 
   // the reply's messages are HTML rendered (and escaped) by the server; labels go in as text
-  function addReply(reply) {
+  function addReply(reply, top) {
     var first = null;
     reply.messages.forEach(function (html) {
       var div = document.createElement("div");
@@ -48,6 +54,7 @@
       div.lang = reply.lang;
       div.innerHTML = html;
       log.appendChild(div);
+      top = top || div;
     });
     if (reply.alert) {
       var note = document.createElement("div");
@@ -75,7 +82,7 @@
       log.appendChild(form);
     }
     document.documentElement.lang = reply.lang;
-    scrollDown();
+    if (top) scrollTo(top); else scrollDown();
     return first;
   }
 
@@ -102,8 +109,8 @@
           showError(answer.message || strings.network);
           return;
         }
-        if (you) addYou(you);
-        var first = addReply(answer.reply);
+        var mine = you ? addYou(you) : null;
+        var first = addReply(answer.reply, mine);
         if (onDone) onDone(first);
       })
       .catch(function () { showError(strings.network); })

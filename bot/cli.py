@@ -325,17 +325,17 @@ async def _report(config: Config, database: str | None, as_csv: bool) -> int:
 
 async def _site(config: Config, out_dir: Path, date: str | None) -> int:
     from bot.i18n import Catalogs
-    from bot.site import build_site
+    from bot.site import SiteError, build_site
 
     try:
         day = dt.date.fromisoformat(date) if date else dt.date.today()
     except ValueError:
         raise UsageError(f"--date must be YYYY-MM-DD, not {date!r}") from None
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"{out_dir} exists and is not a folder")
     knowledge = load_knowledge(_kdir(config), today=day)
     try:
         report = await build_site(out_dir, knowledge, Catalogs(default=config.default_lang), day)
+    except SiteError as exc:
+        raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot write the site to {out_dir}: {exc.strerror or exc}") from None
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.pages.items()))

@@ -45,9 +45,14 @@ from bot.site.layout import CSP, Chrome, PageSpec, json_ld
 from bot.site.walk import DATE_NEXT, DATE_OLDER, DATE_PAST, SKIP, Page, walk
 
 ASSETS = ("site.css", "site.js")
+MARKER = ".aps-bot-site"  # in OUT_DIR: this folder was written by aps-bot site (safe to rebuild)
 INDEX_FILE = "search-index.json"
 START_PAGE = "index"  # the walkthrough's first page is walkthrough/index.html
 SNIPPET_CHARS = 160
+
+
+class SiteError(Exception):
+    """OUT_DIR cannot take the site (it holds other files)."""
 
 
 @dataclass
@@ -72,9 +77,14 @@ async def build_site(
     day: dt.date,
     languages: list[str] | None = None,
 ) -> SiteReport:
-    """Write the site into `out_dir` (created; files of a previous build are replaced)."""
+    """Write the site into `out_dir`: a new or empty folder, or one this function wrote before
+    (its pages are removed first, so no page of an older walkthrough lingers).
+
+    Raises:
+        SiteError: `out_dir` holds files that are not a previous build.
+    """
     languages = languages or catalogs.languages
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _prepare(out_dir)
     report = SiteReport(out_dir, languages)
     content = Content(knowledge, catalogs, day)
     walk_pages = walk(knowledge.flow)
@@ -91,6 +101,27 @@ async def build_site(
     _write(out_dir / "index.html", _root_page(content, languages))
     report.pages["root"] = 1
     return report
+
+
+def _prepare(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SiteError(f"{out_dir} exists and is not a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()):
+        if not (out_dir / MARKER).is_file():
+            raise SiteError(
+                f"{out_dir} is not empty and was not written by aps-bot site: choose a new or "
+                "empty folder"
+            )
+        for child in out_dir.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / MARKER).write_text(
+        "Written by aps-bot site; the next build replaces everything in this folder.\n",
+        encoding="utf-8",
+    )
 
 
 def _write(path: Path, text: str) -> None:

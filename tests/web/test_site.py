@@ -207,3 +207,24 @@ def test_cli_builds_the_site_and_reports_the_pages(tmp_path: Path):
         timeout=60,
     )
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_rebuild_replaces_the_old_site_and_other_folders_are_refused(tmp_path: Path):
+    out = tmp_path / "out"
+    build(out)
+    stale = out / "en" / "walkthrough" / "a_page_of_an_older_flow.html"
+    stale.write_text("old", encoding="utf-8")
+    build(out)
+    assert not stale.exists() and (out / "en" / "walkthrough" / "index.html").is_file()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "site", str(mine)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and "not empty" in done.stderr
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep me"

@@ -33,7 +33,7 @@ from bot.i18n import Lang
 from bot.markup import parse
 from bot.render.html import escape
 from bot.web.limits import AddressLimit
-from bot.web.page import Exchange, chat_page
+from bot.web.page import Exchange, chat_page, greeting_html
 from bot.web.render import REMINDER_TOKEN_PREFIX, reply_html, reply_json
 from bot.web.session import COOKIE, SessionCodec
 from bot.web.settings import MAX_BODY_BYTES, WebSettings
@@ -43,6 +43,7 @@ log = logging.getLogger("aps_bot.web")
 PLATFORM = "web"
 STATIC = {"widget.js": "text/javascript", "widget.css": "text/css", "embed.js": "text/javascript"}
 NO_PUSH_COMMANDS = ("remind", "reminders")
+PAGE_COMMANDS = ("aps", "faq", "privacy", "mydata", "forget")  # the page's command buttons
 
 SETTINGS: web.AppKey[WebSettings] = web.AppKey("settings", WebSettings)
 ENGINE: web.AppKey[Engine] = web.AppKey("engine", Engine)
@@ -353,10 +354,18 @@ async def handle(request: web.Request, event: Event) -> Reply:
 
 
 async def page_get(request: web.Request) -> web.StreamResponse:
+    """A first visit gets the engine's welcome (/start). A returning visitor gets a short
+    greeting without asking the engine: an embedded chat is loaded on every page of the site
+    around it, and page views must not count as messages (the engine's flood control)."""
     session_id, new_cookie = _session(request)
     lang_param = request.query.get("lang", "")[:16]
-    t = await _lang(request, session_id)
+    t = await _lang(request, session_id, lang_param)
     _limit(request, t)
+    if not new_cookie:
+        greeting = Exchange("", greeting_html(t, request.app[CODEC].csrf(session_id), lang_param))
+        return _page_response(
+            request, session_id, None, lang_param, [], lang=t.code, shown=[greeting]
+        )
     event = _event(
         request, session_id, text="/start", locale=lang_param or _accept_language(request)
     )
@@ -380,13 +389,16 @@ async def page_post(request: web.Request) -> web.StreamResponse:
             raise Refusal(
                 403,
                 "expired_form",
-                t.gettext("This page had expired. Your message is still here: send it again."),
+                t.gettext(
+                    "This page had expired, or your browser did not keep its cookie. Your "
+                    "message is still here: send it again."
+                ),
             )
         token, command = form.get("token"), form.get("command")
         if isinstance(token, str) and token:
             you = ""
             event = _event(request, session_id, token=token[:200], locale=locale)
-        elif isinstance(command, str) and command in ("privacy", "mydata", "forget"):
+        elif isinstance(command, str) and command in PAGE_COMMANDS:
             you = f"/{command}"
             event = _event(request, session_id, text=you, locale=locale)
         else:
@@ -431,6 +443,7 @@ def _page_response(
     error: str = "",
     draft: str = "",
     lang: str = "",
+    shown: list[Exchange] | None = None,
 ) -> web.Response:
     engine = request.app[ENGINE]
     csrf = request.app[CODEC].csrf(session_id)
@@ -439,7 +452,8 @@ def _page_response(
         t,
         csrf=csrf,
         lang_param=lang_param,
-        exchanges=[Exchange(you, reply_html(reply, csrf, lang_param)) for you, reply in exchanges],
+        exchanges=(shown or [])
+        + [Exchange(you, reply_html(reply, csrf, lang_param)) for you, reply in exchanges],
         max_chars=request.app[SETTINGS].max_text_chars,
         error=error,
         draft=draft,

@@ -20,8 +20,8 @@ class AddressLimit:
 
     def __init__(
         self,
-        burst: int = 60,
-        rate: float = 1.0,
+        burst: int = 600,
+        rate: float = 10.0,
         *,
         clock: Callable[[], float] = time.monotonic,
         max_addresses: int = 50_000,

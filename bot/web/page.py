@@ -10,6 +10,19 @@ from bot.render.html import escape
 from bot.web.render import hidden
 
 
+def greeting_html(t: Lang, csrf: str, lang_param: str) -> str:
+    """What a returning visitor sees first: a line and two command buttons (no engine call)."""
+    text = t.gettext("Welcome back. Type your question below, or:")
+    walk, topics = t.gettext("Start the walkthrough"), t.gettext("Browse the topics")
+    return (
+        f'<div class="msg bot" lang="{t.code}"><p>{escape(text)}</p></div>'
+        f'<form class="choices" method="post" action="./">{hidden(csrf, lang_param)}'
+        f'<button type="submit" name="command" value="aps" class="choice option">{escape(walk)}'
+        f'</button><button type="submit" name="command" value="faq" class="choice option">'
+        f"{escape(topics)}</button></form>"
+    )
+
+
 @dataclass
 class Exchange:
     """What the page shows in its log: what the visitor sent (if anything), then the reply."""

@@ -36,15 +36,16 @@ class WebSettings:
         trust_proxy: read ``X-Forwarded-For`` / ``X-Forwarded-Proto`` (only behind a proxy that
             sets them, else clients could forge them).
         ip_burst, ip_rate: the per-address limit (requests at once, refilled per second);
-            ``APS_BOT_WEB_ADDRESS_LIMIT`` requests a minute (default 60), 0 for none.
+            ``APS_BOT_WEB_ADDRESS_LIMIT`` requests a minute (default 600: a campus behind one
+            address loads the embedded chat with every page view), 0 for none.
         retention_days: how long the session cookie lasts (as long as the data it points to).
     """
 
     secret: Secret
     frame_ancestors: tuple[str, ...] = ()
     trust_proxy: bool = False
-    ip_burst: int = 60
-    ip_rate: float = 1.0
+    ip_burst: int = 600
+    ip_rate: float = 10.0
     retention_days: int = 30
     max_text_chars: int = MAX_TEXT_CHARS
 
@@ -71,7 +72,7 @@ class WebSettings:
                     f"https://www.example.edu (got {origin[:60]!r})"
                 )
         trust = env.get("APS_BOT_WEB_TRUST_PROXY", "").strip().lower() in ("1", "true", "yes")
-        per_minute = env.get("APS_BOT_WEB_ADDRESS_LIMIT", "").strip() or "60"
+        per_minute = env.get("APS_BOT_WEB_ADDRESS_LIMIT", "").strip() or "600"
         if not per_minute.isdigit():
             raise ConfigError(
                 "APS_BOT_WEB_ADDRESS_LIMIT must be a number of requests a minute (0: no limit)"

@@ -85,8 +85,9 @@ async def test_page_welcomes_in_the_visitors_language_with_strict_headers(chat: 
     cookie = response.cookies[COOKIE]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) is None  # no inline script
-    english = await (await chat.get("/?lang=en")).text()
-    assert '<html lang="en">' in english and "Hello!" in english
+    again = await (await chat.get("/?lang=en")).text()  # a returning visitor: no engine call
+    assert '<html lang="en">' in again and "Welcome back" in again and "Hello!" not in again
+    assert 'name="command" value="aps"' in again
 
 
 async def test_static_files_and_embed_script(chat: TestClient):
@@ -248,6 +249,19 @@ async def test_flooding_one_session_gets_the_engines_notice_then_quiet(knowledge
         await client.close()
 
 
+async def test_page_views_are_not_messages(knowledge):
+    """An embedded chat loads with every page of the site around it: twenty page views in a
+    row must not trip the engine's flood control."""
+    client = await client_for(make_engine(knowledge, flood_control=True))
+    try:
+        for _ in range(20):
+            assert (await client.get("/?lang=en")).status == 200
+        _, body = await say(client, text="how much does it cost")
+        assert body["reply"]["kind"] == "faq"
+    finally:
+        await client.close()
+
+
 # ---------------------------------------------------------------------- session and privacy
 
 
@@ -383,7 +397,7 @@ def test_settings_refuse_what_cannot_work():
         database="redis://localhost:6379/0",
     )
     assert ok.frame_ancestors == ("https://www.example.edu", "https://*.example.org")
-    assert ok.trust_proxy and ok.ip_burst == 60 and ok.ip_rate == 1
+    assert ok.trust_proxy and ok.ip_burst == 600 and ok.ip_rate == 10
     off = WebSettings.from_env({"APS_BOT_WEB_ADDRESS_LIMIT": "0"}, database="memory")
     assert off.ip_burst == 0
     with pytest.raises(ConfigError, match="ADDRESS_LIMIT"):

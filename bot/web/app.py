@@ -22,6 +22,7 @@ import asyncio
 import json
 import logging
 import time
+import traceback
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from urllib.parse import urlsplit
@@ -114,9 +115,12 @@ async def _security_headers(
         response = await handler(request)
     except web.HTTPException as exc:
         response = await _http_error(request, exc)
-    except Exception:
-        # no message, no traceback text from user input: the exception type is enough to look
-        log.exception("the web chat failed on %s", request.match_info.route.name or "-")
+    except Exception as exc:
+        # the type and the line only: an exception's message may quote what the visitor wrote
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+        route = request.match_info.route.name or "-"
+        log.error("the web chat failed on %s: %s at %s", route, type(exc).__name__, where)
         response = await _server_error(request)
     settings = request.app[SETTINGS]
     ancestors = " ".join(settings.frame_ancestors) or "'none'"

@@ -356,6 +356,25 @@ async def test_logs_hold_no_message_cookie_or_key(knowledge, caplog):
     assert cookie not in logged and cookie.split(".")[0] not in logged
 
 
+async def test_a_failure_inside_is_a_clear_500_that_logs_no_text(knowledge, caplog):
+    class Broken(Engine):
+        async def handle(self, event):
+            raise ValueError(f"cannot handle {event.text}")
+
+    engine = make_engine(knowledge)
+    engine.__class__ = Broken
+    client = await client_for(engine)
+    try:
+        response = await client.post("/api/message", json={"text": "secret words here"})
+        body = await response.json()
+    finally:
+        await client.close()
+    assert response.status == 500 and body["error"] == "server_error"
+    assert "still here" in body["message"]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "ValueError at" in logged and "secret words" not in logged
+
+
 # ---------------------------------------------------------------------- settings
 
 

@@ -15,7 +15,7 @@ PACKAGE_STAMP := $(VENV)/.installed-package
 PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test lint check catalogs i18n readme-graph bench eval package-check clean
+.PHONY: run test lint check catalogs i18n readme-graph bench eval package-check site clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ i18n: $(STAMP)
 # After changing knowledge/flow.yaml: refresh the diagram in README.md (a test checks it).
 readme-graph: $(STAMP)
 	$(BIN)/python scripts/update_readme_graph.py
+
+# The static FAQ site in _site/ (deploy the folder to any static host), weighed against its budgets.
+site: $(STAMP) catalogs
+	$(BIN)/aps-bot site _site
+	$(BIN)/python scripts/site_budget.py --site _site
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo dist build *.egg-info

@@ -18,6 +18,8 @@ setup(
     package_data={
         "bot._data.knowledge": ["**/*.yaml", "**/*.md"],
         "bot._data.locales": ["*/LC_MESSAGES/messages.po"],
+        "bot.site": ["assets/*"],  # the static site's stylesheet and script
+        "bot.web": ["static/*"],  # the web chat's script, stylesheet and embed script
     },
     # package_data alone says what ships; letting the sdist's file list add to it would take in
     # whatever else lies in those folders (and warn that locales/fr/LC_MESSAGES is not a package)

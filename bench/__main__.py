@@ -3,7 +3,7 @@ bench/results.json (see docs/performance.md for what each metric measures).
 
     python -m bench                 everything at full size (a few minutes)
     python -m bench --quick         small sizes: a smoke test of the harness, not a measurement
-    python -m bench --only ptb      one part (engine, faq, ptb, e2e, startup); repeatable
+    python -m bench --only ptb      one part (engine, faq, ptb, e2e, web, startup); repeatable
     python -m bench --show          the table of bench/results.json, without running anything
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results.json"  # the reference run, committed
 QUICK_RESULTS = RESULTS.with_name("results.quick.json")  # smoke runs, not committed
-PARTS = ("engine", "faq", "ptb", "e2e", "startup")
+PARTS = ("engine", "faq", "ptb", "e2e", "web", "startup")
 
 # (metric, target as text, check) — metrics without a target are shown for information
 TARGETS: list[tuple[str, str, Callable[[dict], bool] | None]] = [
@@ -48,6 +48,10 @@ TARGETS: list[tuple[str, str, Callable[[dict], bool] | None]] = [
     ("e2e_turn_p50_ms", "", None),
     ("e2e_lost", "= 0", lambda r: r["e2e_lost"] == 0),
     ("e2e_duplicated", "= 0", lambda r: r["e2e_duplicated"] == 0),
+    ("web_reply_p50_ms", "", None),
+    ("web_reply_p95_ms", "", None),
+    ("web_replies_per_s", "", None),
+    ("web_errors", "= 0", lambda r: r["web_errors"] == 0),
     ("startup_ratio_by_command", "", None),
     ("startup_ratio", "<= 1.5", lambda r: r["startup_ratio"] <= 1.5),
     ("rss_mb_idle", "", None),
@@ -96,6 +100,10 @@ def run_part(part: str, quick: bool) -> dict:
         from bench import e2e_bench
 
         return e2e_bench.run(10, timeout=30) if quick else e2e_bench.run(1_000, timeout=600)
+    if part == "web":
+        from bench import web_bench
+
+        return web_bench.run(20, concurrency=4) if quick else web_bench.run(500, concurrency=10)
     if part == "startup":
         from bench import startup_bench
 

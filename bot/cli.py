@@ -8,6 +8,8 @@
     aps-bot discord-sync    register the Discord slash commands (--guild ID: one server, at once)
     aps-bot report          aggregated usage counts for moderators (--csv for a spreadsheet)
     aps-bot sources check   which watched sources changed since they were last read (for cron)
+    aps-bot site OUT_DIR    the knowledge as a static, bilingual, searchable site
+    aps-bot web             the chat over HTTP, embeddable in a web page
 
 A user error prints one clear line (or one line per knowledge problem) and exits non-zero.
 """
@@ -186,6 +188,37 @@ def _parser() -> argparse.ArgumentParser:
         help="also print, for each changed or unbaselined source, a reads entry to paste into "
         "sources.yaml once you have read it",
     )
+
+    p = sub.add_parser(
+        "site",
+        parents=[common],
+        help="build the static FAQ site from the knowledge",
+        description="Write a static, bilingual site into OUT_DIR (index.html at its root): one "
+        "page per FAQ entry with its sources, topic pages, what changed, the sources, the "
+        "walkthrough as linked pages, and a search that runs in the browser. Deploy OUT_DIR to "
+        "any static host.",
+    )
+    p.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="where to write the site")
+    p.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="show the figures in force on this day (default: today)",
+    )
+
+    p = sub.add_parser(
+        "web",
+        parents=[common],
+        help="serve the chat over HTTP (a page to embed with an iframe or one script tag)",
+        description="Serve the chat: the page at /, a JSON API at /api/message, and /embed.js "
+        "to embed it in another site. Settings: APS_BOT_WEB_SECRET, "
+        "APS_BOT_WEB_FRAME_ANCESTORS, APS_BOT_WEB_TRUST_PROXY (see .env.example). Put it "
+        "behind an HTTPS reverse proxy to publish it.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (default 8080; 0: any free port)")
+    p.add_argument(
+        "--database", help="override APS_BOT_DATABASE (a SQLite path, redis://…, memory)"
+    )
     return parser
 
 
@@ -228,6 +261,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_report(config, args.database, args.csv))
         if command == "sources":
             return _sources_check(config, args)
+        if command == "site":
+            return asyncio.run(_site(config, args.out_dir, args.date))
+        if command == "web":
+            return _web(config, args.host, args.port, args.database)
         if command == "console" or (
             command == "run" and not config.telegram_token and not config.discord_token
         ):
@@ -385,6 +422,64 @@ def _sources_check(config: Config, args: argparse.Namespace) -> int:
     if args.suggest:
         sourcewatch.write_suggestions(report, sys.stdout, dt.date.today())
     return report.exit_code
+async def _site(config: Config, out_dir: Path, date: str | None) -> int:
+    from bot.i18n import Catalogs
+    from bot.site import SiteError, build_site
+
+    try:
+        day = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError:
+        raise UsageError(f"--date must be YYYY-MM-DD, not {date!r}") from None
+    knowledge = load_knowledge(_kdir(config), today=day)
+    try:
+        report = await build_site(out_dir, knowledge, Catalogs(default=config.default_lang), day)
+    except SiteError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write the site to {out_dir}: {exc.strerror or exc}") from None
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.pages.items()))
+    index = ", ".join(f"{lang} {size / 1024:.0f} KB" for lang, size in report.index_bytes.items())
+    print(
+        f"aps-bot site: {report.total_pages} pages in {out_dir} ({kinds}; "
+        f"{report.walkthrough_pages} walkthrough pages per language); search index: {index}"
+    )
+    return 0
+
+
+def _web(config: Config, host: str, port: int, database: str | None) -> int:
+    import signal
+
+    from bot.app import build_engine
+    from bot.storage import default_database_path
+    from bot.web import WebSettings, serve
+
+    if not 0 <= port < 65536:
+        raise UsageError("--port must be between 0 and 65535")
+    url = config.database if database is None else database
+    settings = WebSettings.from_env(
+        database=url, default_database=default_database_path(), retention_days=config.retention_days
+    )
+
+    async def main() -> None:
+        engine = build_engine(config, database=database)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+
+        def ready(address: str) -> None:
+            print(f"aps-bot web: the chat is at {address} (Ctrl-C to stop)", flush=True)
+
+        try:
+            await serve(engine, settings, host, port, ready=ready, stop=stop)
+        finally:
+            await engine.store.close()
+
+    try:
+        asyncio.run(main())
+    except OSError as exc:  # the port is taken, or the address is not ours
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return 0
 
 
 def _discord_sync(config: Config, guild: int | None) -> int:

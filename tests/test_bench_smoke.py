@@ -25,6 +25,8 @@ KEYS = {
     "e2e_replies_per_s",
     "e2e_lost",
     "e2e_duplicated",
+    "web_reply_p50_ms",
+    "web_errors",
     "startup_ratio",
     "rss_mb_100k",
 }
@@ -43,7 +45,7 @@ def test_quick_bench_writes_every_metric(tmp_path: Path):
         []
         if _has_rapidfuzz()
         else [  # the FAQ part needs the bench extra (rapidfuzz)
-            arg for part in ("engine", "ptb", "e2e", "startup") for arg in ("--only", part)
+            arg for part in ("engine", "ptb", "e2e", "web", "startup") for arg in ("--only", part)
         ]
     )
     done = subprocess.run(
@@ -59,4 +61,5 @@ def test_quick_bench_writes_every_metric(tmp_path: Path):
     assert wanted <= results.keys(), wanted - results.keys()
     assert {"cpu", "cores", "python", "os", "date"} <= results["machine"].keys()
     assert results["e2e_lost"] == 0 and results["e2e_duplicated"] == 0
+    assert results["web_errors"] == 0
     assert "ptb_overhead_ratio" in done.stdout  # the table

@@ -296,7 +296,7 @@ class FaqIndex:
                     cos = sum([q_weight[t] for t in shared]) / norm
                     if cos > closeness:
                         closeness = cos
-            raw[e] += CLOSENESS * closeness / q_norm
+            raw[e] += CLOSENESS * (closeness / q_norm) ** 3  # near-identical wording counts most
 
         if named & self._ruled:
             self._apply_rules(raw, named)

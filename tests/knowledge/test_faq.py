@@ -17,7 +17,9 @@ from bot.testing import Client
 from tests.knowledge.helpers import KB
 
 PARAPHRASES = yaml.safe_load((Path(__file__).parent / "paraphrases.yaml").read_text("utf-8"))
-TARGET_TOP1 = 0.90
+# A regression guard on short questions written to match the entries (eval/ measures real ones):
+# the search now ranks for long, real questions and gives up a little here (97 % → 88 %).
+TARGET_TOP1 = 0.85
 
 EXAMPLES = [
     pytest.param(entry.id, question, id=f"{entry.id}-{lang}-{i}")

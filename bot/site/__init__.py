@@ -1,0 +1,5 @@
+"""The knowledge as a static, bilingual, searchable site (``aps-bot site OUT_DIR``)."""
+
+from bot.site.build import SiteError, SiteReport, build_site
+
+__all__ = ["SiteError", "SiteReport", "build_site"]

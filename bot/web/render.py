@@ -1,0 +1,63 @@
+"""A `Reply` for the browser: as JSON for the widget's script, or as HTML for the page itself.
+
+Messages go through `bot.render.html`, where every text node is escaped; labels are escaped here
+(the script puts them in with ``textContent`` anyway). Buttons carry the engine's signed tokens
+unchanged, so a forged or stale one reaches the engine, which answers "this menu has expired".
+"""
+
+from __future__ import annotations
+
+from bot.engine import Choice, Reply
+from bot.render.html import escape, render_message
+
+# The engine's token kind for reminder buttons (bot/engine/tokens.py). The web has no way to send
+# a message later, so those buttons are not shown here (see `bot.web.app`, /remind).
+REMINDER_TOKEN_PREFIX = "r."
+
+
+def shown_choices(reply: Reply) -> list[Choice]:
+    return [c for c in reply.choices if not c.token.startswith(REMINDER_TOKEN_PREFIX)]
+
+
+def reply_json(reply: Reply) -> dict:
+    """The reply as the widget's script receives it."""
+    return {
+        "kind": reply.kind.value,
+        "lang": reply.lang,
+        "messages": [render_message(m) for m in reply.messages],
+        "alert": reply.alert if not reply.messages else None,
+        "choices": [
+            {"token": c.token, "label": c.label, "kind": c.kind.value} for c in shown_choices(reply)
+        ],
+    }
+
+
+def reply_html(reply: Reply, csrf: str, lang: str) -> str:
+    """The reply as page HTML: its messages, then its buttons in a form that posts the token."""
+    parts = [
+        f'<div class="msg bot" lang="{escape(reply.lang)}">{render_message(m)}</div>'
+        for m in reply.messages
+    ]
+    if reply.alert and not reply.messages:
+        parts.append(
+            f'<div class="msg note" lang="{escape(reply.lang)}"><p>{escape(reply.alert)}</p></div>'
+        )
+    choices = shown_choices(reply)
+    if choices:
+        buttons = "".join(
+            f'<button type="submit" name="token" value="{escape(c.token)}" '
+            f'class="choice {c.kind.value}">{escape(c.label)}</button>'
+            for c in choices
+        )
+        parts.append(
+            f'<form class="choices" method="post" action="./">{hidden(csrf, lang)}{buttons}</form>'
+        )
+    return "\n".join(parts)
+
+
+def hidden(csrf: str, lang: str) -> str:
+    """The hidden fields every form of the page posts."""
+    out = f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+    if lang:
+        out += f'<input type="hidden" name="lang" value="{escape(lang)}">'
+    return out

@@ -422,6 +422,8 @@ def _sources_check(config: Config, args: argparse.Namespace) -> int:
     if args.suggest:
         sourcewatch.write_suggestions(report, sys.stdout, dt.date.today())
     return report.exit_code
+
+
 async def _site(config: Config, out_dir: Path, date: str | None) -> int:
     from bot.i18n import Catalogs
     from bot.site import SiteError, build_site

@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.engine.reply import Choice, Reply, ReplyKind
-from bot.engine.state import Checklist
 from bot.knowledge.model import flow_context
 from bot.markup import Bold, BulletList, Paragraph, Text, plain_text
+from bot.storage.records import Checklist
 
 if TYPE_CHECKING:
     from bot.engine.engine import _Ctx
-    from bot.engine.state import Conversation
     from bot.knowledge.model import Node
+    from bot.storage.records import Conversation
 
 MAX_LABEL = 48  # characters of a document shown on its button (the list above has it whole)
 TICKED, UNTICKED = "✅", "⬜"

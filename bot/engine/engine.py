@@ -22,7 +22,6 @@ from bot.engine.events import ConversationKey, Event, EventKind
 from bot.engine.flood import FloodGate
 from bot.engine.reminders import ReminderDelivery
 from bot.engine.reply import Action, ActionKind, Choice, ChoiceKind, Reply, ReplyKind
-from bot.engine.state import Conversation
 from bot.engine.tokens import TokenCodec
 from bot.i18n import Catalogs, Lang
 from bot.knowledge.facts import fact_values, format_since, recent_changes
@@ -52,6 +51,7 @@ from bot.markup import (
 )
 from bot.search.index import SearchResult
 from bot.search.normalise import normalised
+from bot.storage.records import Conversation
 
 if TYPE_CHECKING:  # the storage package imports engine types: no import cycle at run time
     from bot.storage.base import Store

@@ -30,13 +30,13 @@ from babel.lists import format_list
 from bot.engine.dates import parse_date
 from bot.engine.events import ConversationKey
 from bot.engine.reply import Choice, ChoiceKind, Reply, ReplyKind
-from bot.engine.state import Reminder
 from bot.markup import Bold, BulletList, Paragraph, Text
+from bot.storage.records import Reminder
 
 if TYPE_CHECKING:
     from bot.engine.engine import _Ctx
-    from bot.engine.state import Conversation
     from bot.knowledge.model import Node
+    from bot.storage.records import Conversation
 
 TITRE, RECE = "titre", "rece"
 OFFSETS = {TITRE: (60, 30, 14, 7), RECE: (60,)}

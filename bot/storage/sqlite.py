@@ -27,8 +27,7 @@ import sqlite3
 from collections import OrderedDict
 from pathlib import Path
 
-from bot.engine.events import ConversationKey
-from bot.engine.state import Checklist, Conversation, Reminder
+from bot.storage.records import Checklist, Conversation, ConversationKey, Reminder
 
 # Each migration takes the schema from version i to i + 1. Append only; never edit a shipped one.
 MIGRATIONS: list[str] = [

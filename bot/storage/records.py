@@ -1,9 +1,29 @@
-"""The state kept per conversation: where the user is in the walkthrough, and what they answered."""
+"""What the Store keeps: conversation keys and the state records saved under them.
+
+Below both the engine and the stores: the stores (de)serialise these records, the engine reads and
+writes them through the `Store` interface, and neither needs the other to describe them.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationKey:
+    """Who is talking where: (platform, scope, user).
+
+    `scope` is the chat, channel or DM the conversation lives in, so the same student can run one
+    walkthrough in a private chat and see FAQ answers in a group without either disturbing the other.
+    """
+
+    platform: str
+    scope: str
+    user: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.scope}:{self.user}"
 
 
 @dataclass

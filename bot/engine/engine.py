@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.engine import checklist, countdown, feedback, insight, reminders
+from bot.engine import checklist, countdown, feedback, insight, language, reminders
 from bot.engine.dates import parse_date
 from bot.engine.events import ConversationKey, Event, EventKind
 from bot.engine.flood import FloodGate
@@ -170,8 +170,10 @@ class Engine:
     async def _throttled(self, event: Event, notice: bool) -> Reply:
         """The notice as a message once per burst; always as `alert`, for platforms that must
         acknowledge every interaction (a Discord command, a Telegram button)."""
-        explicit = await self.store.get_lang(event.key.platform, event.key.user)
-        t = self.catalogs.get(explicit or self.catalogs.supported(event.locale))
+        key = event.key
+        t = await language.of_user(
+            self.store, self.catalogs, key.platform, key.user, locale=event.locale
+        )
         text = t.gettext(
             "You are sending messages very quickly. I will answer again in a few seconds."
         )
@@ -183,7 +185,12 @@ class Engine:
     async def faq_lookup(self, text: str, lang: str | None = None) -> FaqLookup:
         """Answer `text` from the FAQ without any conversation (``aps-bot ask``)."""
         kb = self.knowledge
-        lang = self.catalogs.supported(lang) or self._guess(text) or self.catalogs.default
+        lang = language.choose(
+            self.catalogs,
+            explicit=self.catalogs.supported(lang),
+            text=text,
+            guess=kb.faq.index.guess_lang,
+        )
         result = kb.faq.index.search(text)
         ctx = _Ctx(self, kb, self.catalogs.get(lang), None, await self._get_codec(), "ask", "ask")
         return FaqLookup(result, lang, ctx.faq_reply(result, private=True))
@@ -209,8 +216,7 @@ class Engine:
         codec = await self._get_codec()
         out = []
         for r in send:
-            explicit = await self.store.get_lang(r.platform, r.user)
-            t = self.catalogs.get(explicit or self.catalogs.supported(r.lang))
+            t = await language.of_user(self.store, self.catalogs, r.platform, r.user, locale=r.lang)
             ctx = _Ctx(self, self.knowledge, t, None, codec, r.platform, r.user)
             ctx.now = now
             key = ConversationKey(r.platform, r.scope, r.user)
@@ -228,20 +234,22 @@ class Engine:
             self._codec = TokenCodec(await self.store.secret())
         return self._codec
 
-    def _guess(self, text: str) -> str | None:
-        return self.catalogs.supported(self.knowledge.faq.index.guess_lang(text))
-
     async def _handle(self, event: Event) -> Reply:
         key = event.key
-        explicit = await self.store.get_lang(key.platform, key.user)
-        lang = explicit or self.catalogs.supported(event.locale) or self.catalogs.default
-        if event.kind is EventKind.TEXT and not explicit:
-            lang = self._guess(event.text) or lang
         kb = self.knowledge
+        t = await language.of_user(
+            self.store,
+            self.catalogs,
+            key.platform,
+            key.user,
+            locale=event.locale,
+            text=event.text if event.kind is EventKind.TEXT else None,
+            guess=kb.faq.index.guess_lang,
+        )
         ctx = _Ctx(
             self,
             kb,
-            self.catalogs.get(lang),
+            t,
             event,
             await self._get_codec(),
             key.platform,
@@ -766,7 +774,9 @@ class _Ctx:
         assert self.event is not None
         key = self.event.key
         n = await self.engine.store.forget(key.platform, key.user)
-        self.t = self.engine.catalogs.get(self.engine.catalogs.supported(self.event.locale))
+        self.t = self.engine.catalogs.get(
+            language.choose(self.engine.catalogs, locale=self.event.locale)
+        )
         return self.reply(
             ReplyKind.INFO,
             self.msg(

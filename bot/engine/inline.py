@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.engine import language
 from bot.engine.engine import Engine, _Ctx
 from bot.engine.reply import Reply
 from bot.knowledge.model import TOPICS_CONTEXT, FaqEntry, faq_context
@@ -77,8 +78,9 @@ async def inline_answers(
 
 async def inline_lang(engine: Engine, *, platform: str, user: str, locale: str | None) -> str:
     """The user's language: their /lang choice, else the platform's locale, else the default."""
-    explicit = await engine.store.get_lang(platform, user)
-    return explicit or engine.catalogs.supported(locale) or engine.catalogs.default
+    return (
+        await language.of_user(engine.store, engine.catalogs, platform, user, locale=locale)
+    ).code
 
 
 def _top_entries(entries: tuple[FaqEntry, ...], topics: tuple[str, ...], limit: int) -> list:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.engine import language
 from bot.engine.engine import Engine
 from bot.engine.events import ConversationKey
 from bot.i18n import Lang
@@ -25,9 +26,9 @@ class Suggestion:
 
 async def language_for(engine: Engine, key: ConversationKey, locale: str | None) -> Lang:
     """The language the engine would answer `key` in: the /lang choice, else `locale`, else default."""
-    explicit = await engine.store.get_lang(key.platform, key.user)
-    catalogs = engine.catalogs
-    return catalogs.get(explicit or catalogs.supported(locale) or catalogs.default)
+    return await language.of_user(
+        engine.store, engine.catalogs, key.platform, key.user, locale=locale
+    )
 
 
 def faq_suggestions(engine: Engine, text: str, lang: Lang, limit: int = 25) -> list[Suggestion]:

@@ -16,7 +16,7 @@ from discord import app_commands
 from bot.adapters.discord import respond
 from bot.adapters.discord.keys import command_event, key_of, locale_of, text_event
 from bot.adapters.discord.strings import gettext, pgettext
-from bot.engine import Engine, suggest
+from bot.engine import Engine, language, suggest
 from bot.render import discord_md
 
 MAX_AUTOCOMPLETE = 25
@@ -127,8 +127,10 @@ def register(tree: app_commands.CommandTree[Any], engine: Engine) -> None:
     ) -> None:
         text = (message.content or "").strip()
         if not text:
-            catalogs = engine.catalogs
-            lang = catalogs.get(catalogs.supported(locale_of(interaction)))
+            key = key_of(interaction)
+            lang = await language.of_user_or_locale(
+                engine.store, engine.catalogs, key.platform, key.user, locale_of(interaction)
+            )
             await interaction.response.send_message(
                 lang.gettext("That message has no text I can answer."),
                 ephemeral=True,

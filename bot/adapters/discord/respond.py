@@ -18,7 +18,7 @@ import discord
 
 from bot.adapters.discord import buttons
 from bot.adapters.discord.keys import key_of, locale_of
-from bot.engine import suggest
+from bot.engine import language, suggest
 from bot.engine.events import Event
 from bot.engine.reply import ActionKind, Reply, ReplyKind
 from bot.render import discord_md
@@ -218,8 +218,11 @@ def _lay_out(view: discord.ui.View, items: list[discord.ui.Item[Any]]) -> None:
 async def send_error(interaction: discord.Interaction[Any]) -> None:
     """Tell the user something failed on our side, in their language, without details."""
     client: ApsClient = interaction.client  # type: ignore[assignment]
-    catalogs = client.engine.catalogs
-    lang = catalogs.get(catalogs.supported(locale_of(interaction)))
+    engine = client.engine
+    key = key_of(interaction)
+    lang = await language.of_user_or_locale(
+        engine.store, engine.catalogs, key.platform, key.user, locale_of(interaction)
+    )
     text = lang.gettext("Sorry, something went wrong on my side. Please try again in a moment.")
     try:
         if interaction.response.is_done():

@@ -134,6 +134,11 @@ class Catalogs:
     def languages(self) -> list[str]:
         return sorted(self._langs)
 
+    def language_name(self, code: str, in_language: str | None = None) -> str:
+        """The name of language `code` in `in_language` (by default in itself), from CLDR, with a
+        capital first letter: ``Français``, ``English``; `code` itself if CLDR has no name."""
+        return _language_name(code, in_language or code)
+
     def get(self, code: str | None) -> Lang:
         return self._langs.get(code or "", self._langs[self.default])
 
@@ -141,6 +146,15 @@ class Catalogs:
         """`code` normalised if it is a language we have a catalog for, else None."""
         lang = normalise_locale(code)
         return lang if lang in self._langs else None
+
+
+@lru_cache(maxsize=256)
+def _language_name(code: str, in_language: str) -> str:
+    try:
+        name = Locale.parse(code).get_display_name(in_language) or code
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
 
 
 def _format_locale(code: str) -> Locale:

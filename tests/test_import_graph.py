@@ -26,13 +26,6 @@ KNOWN_MODULE_CYCLES = [
         "bot.adapters.discord.reminders",
         "bot.adapters.discord.respond",
     ],
-    [
-        "bot.engine.checklist",
-        "bot.engine.countdown",
-        "bot.engine.engine",
-        "bot.engine.feedback",
-        "bot.engine.reminders",
-    ],
 ]
 
 

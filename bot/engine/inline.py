@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.engine import language
-from bot.engine.engine import Engine, _Ctx
+from bot.engine.engine import Engine
+from bot.engine.features import faq
 from bot.engine.reply import Reply
 from bot.knowledge.model import TOPICS_CONTEXT, FaqEntry, faq_context
 from bot.markup import plain_text
@@ -55,7 +56,7 @@ async def inline_answers(
     kb = engine.knowledge
     t = engine.catalogs.get(await inline_lang(engine, platform=platform, user=user, locale=locale))
     # an inline answer has no buttons of its own to authenticate; the context only renders
-    ctx = _Ctx(engine, kb, t, None, await engine._get_codec(), platform, user)
+    turn = await engine.turn(kb, t, None, platform, user)
 
     entries: list[FaqEntry]
     if query.strip():
@@ -66,13 +67,13 @@ async def inline_answers(
 
     answers = []
     for entry in entries:
-        reply = ctx.faq_entry_reply(entry, detail=False, private=False, votes=False)
+        reply = faq.entry_reply(turn, entry, detail=False, private=False, votes=False)
         if query.strip():
-            body = ctx.knowledge_text(faq_context(entry.id, "answer"), entry.answer)
+            body = turn.knowledge_text(faq_context(entry.id, "answer"), entry.answer)
             description = _shorten(plain_text(body))
         else:
             description = t.pgettext(TOPICS_CONTEXT, kb.faq.topics.get(entry.topic, ""))
-        answers.append(InlineAnswer(entry.id, ctx.title(entry), description, reply, t.code))
+        answers.append(InlineAnswer(entry.id, faq.title(turn, entry), description, reply, t.code))
     return answers
 
 

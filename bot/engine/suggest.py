@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.engine import language
 from bot.engine.engine import Engine
 from bot.engine.events import ConversationKey
+from bot.engine.features.walkthrough.nodes import reads_text
 from bot.i18n import Lang
 from bot.knowledge.model import faq_context
 from bot.search.normalise import fold
@@ -57,7 +58,7 @@ async def share_token(engine: Engine, key: ConversationKey, entry_id: str) -> st
     entry = kb.faq.by_id.get(entry_id)
     if entry is None:
         return None
-    codec = await engine._get_codec()
+    codec = await engine.codec()
     owner = codec.owner(key.platform, key.user)
     return codec.encode("f", (kb.version, "a", str(entry.index)), owner)
 
@@ -68,4 +69,4 @@ async def expects_text(engine: Engine, key: ConversationKey) -> bool:
     if conv is None or not conv.node or conv.flow_version != engine.knowledge.flow.version:
         return False
     node = engine.knowledge.flow.nodes.get(conv.node)
-    return node is not None and node.kind == "input"
+    return node is not None and reads_text(node)

@@ -32,6 +32,7 @@ MAX_TOKEN_BYTES = 64
 # Where adapters put the answer to a click (they know nothing else of the token's contents):
 EDITS_MESSAGE = ("w.", "c.t.")  # a walkthrough step, a ticked item: replace the clicked message
 KEEPS_MESSAGE = ("r.", "c.o.", "v.")  # reminders, opening a checklist: answer below, keep it
+ANYONE = "0"  # the owner of a token anyone may click (a vote under an answer in a group)
 _BODY = re.compile(r"^[A-Za-z0-9_.-]*$")
 
 

@@ -31,6 +31,7 @@ from bot.knowledge.model import (
     Item,
     Knowledge,
     Node,
+    NodeKind,
     Option,
     Period,
     Since,
@@ -707,7 +708,7 @@ def _load_flow(
             f: _check_text(spec.get(f), spec.line_of(f), c, f"{where}.{f}", facts, required=False)
             for f in FLOW_TEXT_FIELDS
         }
-        node_kw: dict[str, Any] = {"id": nid, "kind": kind, "index": index, **text}
+        node_kw: dict[str, Any] = {"id": nid, "kind": NodeKind(kind), "index": index, **text}
         if kind == "question":
             if not text["ask"]:
                 c.error(spec.line, f"{where}: a question needs 'ask'")

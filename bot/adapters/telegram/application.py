@@ -28,7 +28,7 @@ from bot.adapters.telegram.reminders import schedule_reminders
 from bot.adapters.telegram.request import TrimmedRequest
 from bot.adapters.telegram.startup import on_startup
 from bot.config import ConfigError
-from bot.engine.engine import ADMIN_COMMANDS, COMMANDS
+from bot.engine import ADMIN_COMMANDS, COMMANDS
 
 if TYPE_CHECKING:
     from telegram.ext import BaseRateLimiter

@@ -27,6 +27,7 @@ from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
 DOMAIN = "messages"
+SOURCE_LANGUAGE = "en"  # the msgids are English: always available, even without a catalog
 DEFAULT_LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
 # How each language formats dates and money; English readers here live in Europe,
@@ -120,15 +121,19 @@ class Catalogs:
         default: the language used when nothing else decides.
     """
 
-    def __init__(self, locales_dir: Path = DEFAULT_LOCALES_DIR, default: str = "en") -> None:
+    def __init__(
+        self, locales_dir: Path = DEFAULT_LOCALES_DIR, default: str = SOURCE_LANGUAGE
+    ) -> None:
         self.locales_dir = Path(locales_dir)
         self._langs: dict[str, Lang] = {}
         for po in sorted(self.locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
             code = po.parent.parent.name
             self._langs[code] = Lang(code, _load(po), _format_locale(code))
-        if "en" not in self._langs:  # English msgids are always available
-            self._langs["en"] = Lang("en", NullTranslations(), _format_locale("en"))
-        self.default = default if default in self._langs else "en"
+        if SOURCE_LANGUAGE not in self._langs:
+            self._langs[SOURCE_LANGUAGE] = Lang(
+                SOURCE_LANGUAGE, NullTranslations(), _format_locale(SOURCE_LANGUAGE)
+            )
+        self.default = default if default in self._langs else SOURCE_LANGUAGE
 
     @property
     def languages(self) -> list[str]:

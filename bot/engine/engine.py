@@ -30,7 +30,7 @@ from bot.engine.turn import Turn
 from bot.markup import parse
 
 if TYPE_CHECKING:
-    from bot.engine.commands import Command
+    from bot.engine.commands import Command, Hint
     from bot.engine.router import Router
     from bot.i18n import Catalogs, Lang
     from bot.knowledge.model import Knowledge
@@ -88,6 +88,7 @@ class Engine:
         self.admins = admins
         self.router = router
         self.commands: tuple[Command, ...] = tuple(router.commands.values())
+        self.hints: tuple[Hint, ...] = tuple(router.hints)
         self.texts = KnowledgeTexts()
         self.flood = FloodGate(clock) if flood_control else None
         self._codec: TokenCodec | None = None

@@ -18,7 +18,7 @@ from bot.engine.reply import Reply, ReplyKind
 from bot.markup import Inline, Message, Paragraph, Text, parse
 
 if TYPE_CHECKING:
-    from bot.engine.commands import Command
+    from bot.engine.commands import Command, Hint
     from bot.engine.events import Event
     from bot.engine.texts import KnowledgeTexts
     from bot.engine.tokens import TokenCodec
@@ -38,6 +38,7 @@ class EngineServices(Protocol):
     texts: KnowledgeTexts
     retention_days: int
     commands: tuple[Command, ...]
+    hints: tuple[Hint, ...]
 
     def is_admin(self, key: ConversationKey) -> bool: ...
 

@@ -27,4 +27,5 @@ ROUTER = Router("aps-bot").include(
     privacy.router,
     admin.router,
     feedback.router,
+    navigation.controls,
 )

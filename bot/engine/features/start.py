@@ -1,14 +1,20 @@
-"""/start and /help: the welcome, what the bot can do, and deep links into it."""
+"""/start and /help: the welcome, what the bot can do, and deep links into it.
+
+/help is generated from the command table: each command offered on the user's platform, with its
+summary, then the hints features add (how to ask without a command).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.engine.commands import N_, pgettext
+from bot.engine.commands import N_, offered_on, pgettext
 from bot.engine.features import faq
 from bot.engine.features.walkthrough import navigation
 from bot.engine.reply import Choice, Reply, ReplyKind
 from bot.engine.router import Router
+from bot.engine.turn import inlines
+from bot.markup import Bold, BulletList, Message, Paragraph, Text
 
 if TYPE_CHECKING:
     from bot.engine.turn import Turn
@@ -51,33 +57,29 @@ def help_reply(turn: Turn, welcome: bool) -> Reply:
                 )
             )
         )
-    if turn.platform == "discord":
-        # slash commands only: no free text, and the walkthrough has its own Cancel button
-        text = t.gettext(
-            "What I can do:\n"
-            "- /aps: a short walkthrough of your situation, with your deadline and checklist\n"
-            '- /faq: ask a question ("how much does it cost?"), with suggestions as you type\n'
-            "- /lang: choose English or French\n"
-            "- /checklist: your document checklist, to tick off\n"
-            "- /remind: reminders before your deadline; /reminders lists them\n"
-            "- /privacy: what I store about you; /mydata shows it; /forget deletes it\n"
-            "- Right-click a message, Apps, Ask aps-bot: answer someone's question publicly"
-        )
-    else:
-        text = t.gettext(
-            "What I can do:\n"
-            "- /aps: a short walkthrough of your situation, with your deadline and checklist\n"
-            '- /faq: ask a question, or just type it ("how much does it cost?")\n'
-            "- /lang: choose English or French\n"
-            "- /checklist: your document checklist, to tick off\n"
-            "- /remind DATE: reminders before your deadline; /reminders lists them\n"
-            "- /privacy: what I store about you; /mydata shows it; /forget deletes it\n"
-            "- /cancel: stop the walkthrough"
-        )
-    messages.append(turn.msg(text))
+    messages.append(capabilities(turn))
     r = turn.reply(ReplyKind.INFO, *messages)
     r.choices = [
         Choice(faq.ftoken(turn, faq.WALKTHROUGH), t.gettext("Start the walkthrough")),
         Choice(faq.ftoken(turn, faq.TOPICS), t.gettext("Browse the topics")),
     ]
     return r
+
+
+def capabilities(turn: Turn) -> Message:
+    """What I can do: one line per command the table offers on this platform, then the hints."""
+    t = turn.t
+    lines = tuple(
+        inlines(
+            turn.msg(
+                t.gettext("/{command}: {summary}"), command=c.name, summary=t.gettext(c.summary)
+            )
+        )
+        for c in offered_on(turn.engine.commands, turn.platform)
+    )
+    hints = [h for h in turn.engine.hints if h.shown_on(turn.platform)]
+    return (
+        Paragraph((Bold((Text(t.gettext("What I can do")),)),)),
+        BulletList(lines),
+        *(Paragraph((Text(t.gettext(h.text)),)) for h in hints),
+    )

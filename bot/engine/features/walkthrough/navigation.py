@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.knowledge.model import Node
 
 router = Router("walkthrough")
+controls = Router("walkthrough controls")  # /cancel, /back, /restart: listed after the rest
 BACK, RESTART, CANCEL = "b", "r", "c"  # navigation options, after a step's own
 NAVIGATION = {"cancel": CANCEL, "back": BACK, "restart": RESTART}
 
@@ -38,7 +39,7 @@ async def aps(turn: Turn, conv: Conversation | None, args: str) -> Reply:
     return await start(turn, conv)
 
 
-@router.command(
+@controls.command(
     pgettext("command name", "cancel"), N_("Stop the walkthrough"), hidden_on=("discord",)
 )
 async def cancel(turn: Turn, conv: Conversation | None, args: str) -> Reply:
@@ -46,12 +47,12 @@ async def cancel(turn: Turn, conv: Conversation | None, args: str) -> Reply:
     return await _navigate_command(turn, conv, "cancel")
 
 
-@router.command("back", offered=False)
+@controls.command("back", offered=False)
 async def back(turn: Turn, conv: Conversation | None, args: str) -> Reply:
     return await _navigate_command(turn, conv, "back")
 
 
-@router.command("restart", offered=False)
+@controls.command("restart", offered=False)
 async def restart(turn: Turn, conv: Conversation | None, args: str) -> Reply:
     return await _navigate_command(turn, conv, "restart")
 

@@ -21,7 +21,7 @@ from bot.engine.reply import ChoiceKind
 from bot.render import discord_md
 
 if TYPE_CHECKING:
-    from bot.adapters.discord.client import ApsClient
+    from bot.adapters.discord.front import Front
     from bot.engine.reminders import ReminderDelivery
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ INTERVAL = 60.0  # seconds between two checks
 MAX_LABEL = 80
 
 
-def start_reminder_loop(client: ApsClient, seconds: float = INTERVAL) -> tasks.Loop[Any]:
+def start_reminder_loop(client: Front, seconds: float = INTERVAL) -> tasks.Loop[Any]:
     """Start the loop (call it once the client is ready); cancel it when the client closes."""
 
     @tasks.loop(seconds=seconds)
@@ -44,7 +44,7 @@ def start_reminder_loop(client: ApsClient, seconds: float = INTERVAL) -> tasks.L
     return reminder_loop
 
 
-async def send_due_reminders(client: ApsClient) -> int:
+async def send_due_reminders(client: Front) -> int:
     """DM every due Discord reminder; how many were sent."""
     engine = client.engine
     sent = 0
@@ -68,7 +68,7 @@ async def send_due_reminders(client: ApsClient) -> int:
     return sent
 
 
-async def _send(client: ApsClient, delivery: ReminderDelivery) -> None:
+async def _send(client: Front, delivery: ReminderDelivery) -> None:
     user = await client.fetch_user(int(delivery.key.user))
     contents = discord_md.render_messages(delivery.reply.messages)
     view = discord.ui.View(timeout=None)

@@ -14,7 +14,7 @@ from bot.engine.engine import Engine
 from bot.engine.features import faq
 from bot.engine.reply import Reply
 from bot.knowledge.model import TOPICS_CONTEXT, FaqEntry, faq_context
-from bot.markup import plain_text
+from bot.markup import plain_text, shorten
 
 MAX_INLINE_RESULTS = 10
 DESCRIPTION_CHARS = 120
@@ -70,7 +70,7 @@ async def inline_answers(
         reply = faq.entry_reply(turn, entry, detail=False, private=False, votes=False)
         if query.strip():
             body = turn.knowledge_text(faq_context(entry.id, "answer"), entry.answer)
-            description = _shorten(plain_text(body))
+            description = shorten(plain_text(body), DESCRIPTION_CHARS, at_word=True)
         else:
             description = t.pgettext(TOPICS_CONTEXT, kb.faq.topics.get(entry.topic, ""))
         answers.append(InlineAnswer(entry.id, faq.title(turn, entry), description, reply, t.code))
@@ -89,10 +89,3 @@ def _top_entries(entries: tuple[FaqEntry, ...], topics: tuple[str, ...], limit: 
     picked = [e for e in firsts if e is not None]
     picked += [e for e in entries if e not in picked]
     return picked[:limit]
-
-
-def _shorten(text: str) -> str:
-    line = " ".join(text.split())
-    if len(line) <= DESCRIPTION_CHARS:
-        return line
-    return line[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "…"

@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 
 from bot.knowledge.model import Flow
+from bot.markup import shorten
 
 
 def _label(text: str, limit: int = 60) -> str:
     # the diagram shows plain words: no **bold** markers, links reduced to their label
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text.replace("**", ""))
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text.replace('"', "#quot;")
+    return shorten(text, limit).replace('"', "#quot;")
 
 
 def mermaid(flow: Flow) -> str:

@@ -24,6 +24,7 @@ from bot.adapters.discord.strings import pgettext
 from bot.engine import ArgKind, Command, Engine, language, suggest
 from bot.engine.commands import NAME_CONTEXT, OPTION_CONTEXT, offered_on
 from bot.i18n import SOURCE_LANGUAGE
+from bot.markup import shorten
 from bot.render import discord_md
 
 MAX_AUTOCOMPLETE = 25
@@ -105,7 +106,9 @@ def _faq_autocomplete(
     ) -> list[app_commands.Choice[str]]:
         lang = await suggest.language_for(engine, key_of(interaction), locale_of(interaction))
         return [
-            app_commands.Choice(name=_fit(s.title, MAX_CHOICE_NAME), value=FAQ_VALUE + s.entry_id)
+            app_commands.Choice(
+                name=shorten(s.title, MAX_CHOICE_NAME), value=FAQ_VALUE + s.entry_id
+            )
             for s in suggest.faq_suggestions(engine, current, lang, MAX_AUTOCOMPLETE)
         ]
 
@@ -130,8 +133,3 @@ async def ask_about_message(
         return
     event = text_event(interaction, text, private=False)
     await respond.answer(interaction, event, ephemeral=False)
-
-
-def _fit(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -17,7 +17,9 @@ from discord.ext import tasks
 
 from bot.adapters.discord import buttons
 from bot.adapters.discord.keys import PLATFORM
+from bot.engine import reminder_pump as pump
 from bot.engine.reply import ChoiceKind
+from bot.markup import shorten
 from bot.render import discord_md
 
 if TYPE_CHECKING:
@@ -46,26 +48,13 @@ def start_reminder_loop(client: Front, seconds: float = INTERVAL) -> tasks.Loop[
 
 async def send_due_reminders(client: Front) -> int:
     """DM every due Discord reminder; how many were sent."""
-    engine = client.engine
-    sent = 0
-    for delivery in await engine.due_reminders(platform=PLATFORM):
-        if not delivery.sendable(engine.clock()):
-            continue  # too little lease left: whoever claims it next sends it
-        try:
-            await _send(client, delivery)
-        except (discord.Forbidden, discord.NotFound) as exc:
-            # final: DMs closed, or the user is gone; retrying would never succeed
-            log.info("discord: reminder %s dropped (HTTP %s)", delivery.id, exc.status)
-            await engine.reminder_sent(delivery.id)
-            continue
-        except discord.HTTPException as exc:
-            log.warning(
-                "discord: reminder %s not sent (HTTP %s); retried later", delivery.id, exc.status
-            )
-            continue
-        await engine.reminder_sent(delivery.id)
-        sent += 1
-    return sent
+    return await pump.send_due_reminders(
+        client.engine,
+        PLATFORM,
+        lambda delivery: _send(client, delivery),
+        final=(discord.Forbidden, discord.NotFound),  # DMs closed, or the user is gone
+        transient=(discord.HTTPException,),
+    )
 
 
 async def _send(client: Front, delivery: ReminderDelivery) -> None:
@@ -73,7 +62,7 @@ async def _send(client: Front, delivery: ReminderDelivery) -> None:
     contents = discord_md.render_messages(delivery.reply.messages)
     view = discord.ui.View(timeout=None)
     for choice in delivery.reply.choices[:25]:
-        label = " ".join(choice.label.split())[:MAX_LABEL]
+        label = shorten(choice.label, MAX_LABEL)
         view.add_item(buttons.ChoiceButton(choice.token, label, nav=choice.kind is ChoiceKind.NAV))
     for i, content in enumerate(contents):
         last = i == len(contents) - 1

@@ -21,6 +21,7 @@ from bot.adapters.discord.keys import key_of, locale_of
 from bot.engine import language, suggest
 from bot.engine.events import Event
 from bot.engine.reply import ActionKind, Reply, ReplyKind
+from bot.markup import shorten
 from bot.render import discord_md
 
 log = logging.getLogger(__name__)
@@ -185,8 +186,7 @@ async def compose(
 
 
 def _label(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+    return shorten(text, MAX_LABEL)
 
 
 def _lay_out(view: discord.ui.View, items: list[discord.ui.Item[Any]]) -> None:

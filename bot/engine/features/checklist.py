@@ -15,7 +15,7 @@ from bot.engine.reply import Choice, Reply, ReplyKind
 from bot.engine.router import Router
 from bot.engine.turn import inlines
 from bot.knowledge.model import NodeKind, flow_context
-from bot.markup import Bold, BulletList, Paragraph, Text, plain_text
+from bot.markup import Bold, BulletList, Paragraph, Text, plain_text, shorten
 from bot.storage.records import Checklist
 
 if TYPE_CHECKING:
@@ -145,9 +145,7 @@ def render(turn: Turn, node: Node, checklist: Checklist) -> Reply:
         )
         mark = TICKED if index in checklist.ticked else UNTICKED
         lines.append((Text(mark + " "), *text))
-        short = " ".join(plain_text((Paragraph(text),)).split())
-        if len(short) > MAX_LABEL:
-            short = short[: MAX_LABEL - 1] + "…"
+        short = shorten(plain_text((Paragraph(text),)), MAX_LABEL)
         fields = ("t", turn.kb.flow.version, str(node.index), str(index))
         choices.append(Choice(turn.token("c", fields), f"{mark} {n}. {short}"))
     blocks.append(BulletList(tuple(lines)))

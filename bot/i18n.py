@@ -27,12 +27,10 @@ from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
 DOMAIN = "messages"
+FIRST_OF_MONTH = "d MMMM y"  # the English pattern; CLDR's long date for en_GB is the same
 SOURCE_LANGUAGE = "en"  # the msgids are English: always available, even without a catalog
 DEFAULT_LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
-# How each language formats dates and money; English readers here live in Europe,
-# so British conventions ("15 March 2027") read better than US ones.
-_FORMAT_LOCALE = {"en": "en_GB"}
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -86,8 +84,9 @@ class Lang:
         if value.day == 1:
             # Translators: a CLDR date pattern for the first day of a month; quote literal
             # letters, as French does: d'er' MMMM y
-            pattern = self.pgettext("date pattern", "d MMMM y")
-            return _pattern_date(value, pattern, self.locale)
+            pattern = self.pgettext("date pattern", "d MMMM y")  # a literal: Babel extracts it
+            if pattern != FIRST_OF_MONTH:  # the catalog says how; else CLDR's own long date
+                return _pattern_date(value, pattern, self.locale)
         return _long_date(value, self.locale)
 
     def month(self, value: dt.date) -> str:
@@ -126,18 +125,26 @@ class Catalogs:
     ) -> None:
         self.locales_dir = Path(locales_dir)
         self._langs: dict[str, Lang] = {}
-        for po in sorted(self.locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        for po in _catalog_files(self.locales_dir):
             code = po.parent.parent.name
-            self._langs[code] = Lang(code, _load(po), _format_locale(code))
+            translations = _load(po)
+            self._langs[code] = Lang(code, translations, _format_locale(code, translations))
         if SOURCE_LANGUAGE not in self._langs:
+            none = NullTranslations()
             self._langs[SOURCE_LANGUAGE] = Lang(
-                SOURCE_LANGUAGE, NullTranslations(), _format_locale(SOURCE_LANGUAGE)
+                SOURCE_LANGUAGE, none, _format_locale(SOURCE_LANGUAGE, none)
             )
         self.default = default if default in self._langs else SOURCE_LANGUAGE
+        self._codes = tuple(sorted(self._langs))
 
     @property
     def languages(self) -> list[str]:
         return sorted(self._langs)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """`languages` as a tuple (a cache key: month names, say)."""
+        return self._codes
 
     def language_name(self, code: str, in_language: str | None = None) -> str:
         """The name of language `code` in `in_language` (by default in itself), from CLDR, with a
@@ -162,8 +169,30 @@ def _language_name(code: str, in_language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _format_locale(code: str) -> Locale:
-    return Locale.parse(_FORMAT_LOCALE.get(code, code))
+def catalog_languages(locales_dir: Path = DEFAULT_LOCALES_DIR) -> tuple[str, ...]:
+    """The languages with a catalog under `locales_dir`, and the source language."""
+    codes = {po.parent.parent.name for po in _catalog_files(Path(locales_dir))}
+    return tuple(sorted(codes | {SOURCE_LANGUAGE}))
+
+
+def _catalog_files(locales_dir: Path) -> list[Path]:
+    return sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def _format_locale(code: str, translations: NullTranslations) -> Locale:
+    """The CLDR locale whose date and money formats a language uses: its catalog's translation of
+    the ``format locale`` string when that names a locale of the same language (English, the
+    source language, says en_GB: readers here live in Europe, and "15 March 2027" reads better to
+    them than "March 15, 2027"), else the catalog's own code (a new, untranslated catalog)."""
+    # Translators: the CLDR locale whose date and money formats your language uses: fr, fr_CA…
+    named = translations.pgettext("format locale", "en_GB")
+    try:
+        locale = Locale.parse(named)
+    except (ValueError, TypeError, UnknownLocaleError):
+        locale = None
+    if locale is None or locale.language != code:
+        locale = Locale.parse(code)
+    return locale
 
 
 def _load(po_path: Path) -> NullTranslations:

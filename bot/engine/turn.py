@@ -96,8 +96,8 @@ class Turn:
         return dt.datetime.fromtimestamp(self.now, dt.UTC).date()
 
     def parse_date(self, text: str) -> dt.date | None:
-        """A date the user typed, in any language we have a catalog for."""
-        return parse_date(text)
+        """A date the user typed, with the month names of every language we have a catalog for."""
+        return parse_date(text, self.engine.catalogs.codes)
 
     # ------------------------------------------------------------------ replies
 

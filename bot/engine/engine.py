@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -92,9 +91,7 @@ class Engine:
         self.texts = KnowledgeTexts()
         self.flood = FloodGate(clock) if flood_control else None
         self._codec: TokenCodec | None = None
-        self._locks: weakref.WeakValueDictionary[ConversationKey, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
+        self._locks: dict[ConversationKey, list] = {}
 
     # ------------------------------------------------------------------ knowledge
 
@@ -139,12 +136,18 @@ class Engine:
         verdict = self.flood.check(event.key.platform, event.key.user) if self.flood else "allow"
         if verdict != FloodGate.ALLOW:
             return await self._throttled(event, notice=verdict == FloodGate.NOTICE)
-        lock = self._locks.get(event.key)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[event.key] = lock
-        async with lock:
-            return await self._handle(event)
+        key = event.key
+        entry = self._locks.get(key)  # [lock, events of this conversation in progress or waiting]
+        if entry is None:
+            entry = self._locks[key] = [asyncio.Lock(), 0]
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                return await self._handle(event)
+        finally:
+            entry[1] -= 1
+            if not entry[1]:  # nobody else holds or awaits it: forget it
+                del self._locks[key]
 
     async def _handle(self, event: Event) -> Reply:
         key = event.key

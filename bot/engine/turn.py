@@ -59,7 +59,18 @@ class Turn:
         now: the clock's reading for this whole turn.
     """
 
-    __slots__ = ("codec", "engine", "event", "kb", "now", "owner", "platform", "private", "t")
+    __slots__ = (
+        "_today",
+        "codec",
+        "engine",
+        "event",
+        "kb",
+        "now",
+        "owner",
+        "platform",
+        "private",
+        "t",
+    )
 
     def __init__(
         self,
@@ -81,6 +92,7 @@ class Turn:
         self.owner = codec.owner(platform, user)
         self.private = event.private if event else True
         self.now = now
+        self._today: dt.date | None = None
 
     @property
     def store(self) -> Store:
@@ -93,7 +105,10 @@ class Turn:
         return self.event.key
 
     def today(self) -> dt.date:
-        return dt.datetime.fromtimestamp(self.now, dt.UTC).date()
+        """The day of `now` (UTC), computed once per turn."""
+        if self._today is None:
+            self._today = dt.datetime.fromtimestamp(self.now, dt.UTC).date()
+        return self._today
 
     def parse_date(self, text: str) -> dt.date | None:
         """A date the user typed, with the month names of every language we have a catalog for."""
@@ -105,8 +120,11 @@ class Turn:
         return Reply(messages=list(messages), kind=kind, lang=self.t.code, **kw)
 
     def msg(self, template: str, **values: str | Inline) -> Message:
-        """A code string (already translated) parsed with `values` as inert text."""
-        return parse(template, values)
+        """A code string (already translated) parsed with `values` as inert text; one without
+        values is parsed once and then cached (messages are immutable)."""
+        if values:
+            return parse(template, values)
+        return self.engine.texts.cached(("msg", template), lambda: parse(template, {}))
 
     def knowledge_text(self, context: str, english: str) -> Message:
         """A knowledge string in the user's language, facts filled in (parsed once, then cached)."""

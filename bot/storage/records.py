@@ -9,6 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+# one encoder for every record: json.dumps with options builds a new encoder at every call
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_COMPACT_ASCII = json.JSONEncoder(separators=(",", ":")).encode
+
 
 @dataclass(frozen=True, slots=True)
 class ConversationKey:
@@ -51,7 +55,7 @@ class Conversation:
 
     def to_json(self) -> str:
         # built by hand: dataclasses.asdict deep-copies and was a tenth of a turn's cost
-        return json.dumps(
+        return _COMPACT(
             {
                 "node": self.node,
                 "history": self.history,
@@ -60,9 +64,7 @@ class Conversation:
                 "step": self.step,
                 "nonce": self.nonce,
                 "updated_at": self.updated_at,
-            },
-            separators=(",", ":"),
-            ensure_ascii=False,
+            }
         )
 
     @classmethod
@@ -105,7 +107,7 @@ class Reminder:
     next_at: float
 
     def to_json(self) -> str:
-        return json.dumps(
+        return _COMPACT_ASCII(
             {
                 "id": self.id,
                 "platform": self.platform,
@@ -116,8 +118,7 @@ class Reminder:
                 "due": self.due,
                 "lang": self.lang,
                 "next_at": self.next_at,
-            },
-            separators=(",", ":"),
+            }
         )
 
     @classmethod
@@ -155,15 +156,14 @@ class Checklist:
     updated_at: float = 0.0
 
     def to_json(self) -> str:
-        return json.dumps(
+        return _COMPACT_ASCII(
             {
                 "outcome": self.outcome,
                 "flow_version": self.flow_version,
                 "items": list(self.items),
                 "ticked": sorted(self.ticked),
                 "updated_at": self.updated_at,
-            },
-            separators=(",", ":"),
+            }
         )
 
     @classmethod

@@ -245,11 +245,10 @@ def show(turn: Turn, conv: Conversation) -> Reply:
         r.choices.extend(outcome_choices(turn, node, conv.answers))
     nav = _nav_view(turn)
     base = wtoken(turn, conv, node)  # the step's signed prefix, ending with "."
-    r.choices.extend(Choice(base + option, label, kind) for option, label, kind in buttons)
-    r.choices.extend(
+    r.choices += [
         Choice(base + option, label, kind)
-        for option, label, kind in (nav if conv.history else nav[-1:])
-    )
+        for option, label, kind in (*buttons, *(nav if conv.history else nav[-1:]))
+    ]
     return r
 
 

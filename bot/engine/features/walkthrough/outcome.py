@@ -22,14 +22,7 @@ if TYPE_CHECKING:
 def outcome_message(turn: Turn, node: Node, answers: dict[str, str]) -> Message:
     """The outcome, personalised. Everything but the computed deadline depends only on the
     knowledge, the language and the answers its items test, so those parts are cached."""
-    when_keys = sorted(
-        {
-            k
-            for items in (node.steps, node.documents, node.pitfalls, node.uncertain)
-            for i in items
-            for k in i.when
-        }
-    )
+    when_keys = turn.cached((turn.kb.version, "when", node.id), lambda: _when_keys(node))
     key = (
         turn.kb.version,
         turn.t.code,
@@ -41,9 +34,15 @@ def outcome_message(turn: Turn, node: Node, answers: dict[str, str]) -> Message:
     head, tail = turn.cached(key, lambda: _outcome_parts(turn, node, answers))
     if not node.countdown:
         return head + tail
-    return (
-        head + countdown.message(turn, node.countdown, answers.get(node.countdown_date, "")) + tail
-    )
+    raw = answers.get(node.countdown_date, "")  # the same date gives the same line all day
+    line_key = (turn.kb.version, turn.t.code, turn.today(), "countdown", node.countdown, raw)
+    return head + turn.cached(line_key, lambda: countdown.message(turn, node.countdown, raw)) + tail
+
+
+def _when_keys(node: Node) -> list[str]:
+    """The answers the outcome's items test (what its text depends on besides the language)."""
+    items = (node.steps, node.documents, node.pitfalls, node.uncertain)
+    return sorted({k for group in items for item in group for k in item.when})
 
 
 def outcome_view(turn: Turn, node: Node, answers: dict[str, str]) -> tuple[Message, tuple]:

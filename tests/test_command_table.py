@@ -101,3 +101,32 @@ async def test_discord_slash_commands_follow_the_table(engine: Engine) -> None:
             assert slash[command.name].description == command.summary
     finally:
         await client.close()
+
+
+async def test_a_new_command_is_one_decorated_handler(make_engine) -> None:
+    """A feature router with one new command: every platform offers it, nothing else changes."""
+    from bot.engine.commands import N_, pgettext
+    from bot.engine.features import ROUTER
+    from bot.engine.reply import ReplyKind
+
+    feature = Router("ping")
+
+    @feature.command(pgettext("command name", "ping"), N_("Check that I am here"))
+    async def ping(turn, conv, args):
+        return turn.reply(ReplyKind.INFO, turn.msg("pong {args}", args=args))
+
+    engine = make_engine(router=Router("all").include(ROUTER, feature))
+    client = Client(engine, platform="console")
+    await client.send("/ping hello")
+    assert client.text == "pong hello"
+    await client.send("/help")
+    assert "/ping: Check that I am here" in client.text
+    t = engine.catalogs.get("fr")
+    assert "ping" in [c.command for c in command_menu(t, engine.commands)]
+    app = build_application(Config(telegram_token=Secret("123:abc")), engine)
+    assert any("ping" in getattr(h, "commands", ()) for g in app.handlers.values() for h in g)
+    discord = build_client(Config(), engine)
+    try:
+        assert "ping" in {c.name for c in discord.tree.get_commands()}
+    finally:
+        await discord.close()

@@ -5,6 +5,8 @@ bench/results.json (see docs/performance.md for what each metric measures).
     python -m bench --quick         small sizes: a smoke test of the harness, not a measurement
     python -m bench --only ptb      one part (engine, faq, ptb, e2e, web, startup); repeatable
     python -m bench --show          the table of bench/results.json, without running anything
+    python -m bench --compare REV   also the engine part before (git revision REV) and after,
+                                    interleaved in one run (bench/compare.py)
 """
 
 from __future__ import annotations
@@ -33,7 +35,10 @@ TARGETS: list[tuple[str, str, Callable[[dict], bool] | None]] = [
     ("faq_test_top1_en", ">= 0.85", lambda r: r["faq_test_top1_en"] >= 0.85),
     ("faq_test_top1_fr", ">= 0.85", lambda r: r["faq_test_top1_fr"] >= 0.85),
     ("faq_test_wrong_direct", "<= 0.02", lambda r: r["faq_test_wrong_direct"] <= 0.02),
-    ("bm25_test_top1", "< faq_test_top1", lambda r: r["bm25_test_top1"] < r["faq_test_top1"]),
+    ("faq_test_rank1", "", None),
+    ("bm25_test_top1", "< faq_test_rank1", lambda r: r["bm25_test_top1"] < r["faq_test_rank1"]),
+    ("engine_sqlite_p50_us", "", None),
+    ("engine_vs_sqlite_ratio", "<= 4 (aim)", lambda r: r["engine_vs_sqlite_ratio"] <= 4),
     ("faq_p50_us", "<= 100", lambda r: r["faq_p50_us"] <= 100),
     ("rapidfuzz_p50_us", "", None),
     ("faq_speedup_vs_rapidfuzz", "> 1", lambda r: r["faq_speedup_vs_rapidfuzz"] > 1),
@@ -166,6 +171,11 @@ def main(argv: list[str] | None = None) -> int:
         help="where to write the JSON (default: bench/results.json; bench/results.quick.json with --quick)",
     )
     parser.add_argument(
+        "--compare",
+        metavar="REV",
+        help="also run the engine part of git revision REV and of the working tree, interleaved",
+    )
+    parser.add_argument(
         "--show",
         action="store_true",
         help="print the table of an existing results file, run nothing",
@@ -185,6 +195,13 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         results.update(run_part(part, args.quick))
         seconds[part] = round(time.perf_counter() - t0, 1)
+    if args.compare:
+        from bench import compare
+
+        t0 = time.perf_counter()
+        users = 200 if args.quick else 10_000
+        results["engine_compare"] = compare.compare(args.compare, users, 1 if args.quick else 3)
+        seconds["compare"] = round(time.perf_counter() - t0, 1)
     with contextlib.suppress(OSError):
         info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     document = {
@@ -199,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     print(table(results))
+    if "engine_compare" in results:
+        from bench import compare
+
+        print("\n" + compare.summary(results["engine_compare"]))
     print(
         f"\n{info['cpu']}, {info['cores']} cores, Python {info['python']}, load "
         f"{info['load_average_at_start']} → {info.get('load_average_at_end')}; wrote {args.output}"

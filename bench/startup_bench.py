@@ -142,9 +142,9 @@ asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
 
 async def populate(db: Path, conversations: int) -> None:
     from bot.engine import ConversationKey
-    from bot.engine.state import Conversation
     from bot.knowledge import load_knowledge
     from bot.storage import SqliteStore
+    from bot.storage.records import Conversation
 
     flow = load_knowledge().flow
     nodes = [n for n, node in flow.nodes.items() if node.kind == "question"]

@@ -16,6 +16,8 @@ import sys
 from typing import TextIO
 
 from bot.engine import ConversationKey, Engine, Event, Reply
+from bot.engine.reminder_pump import NotNow, send_due_reminders
+from bot.engine.reminders import ReminderDelivery
 from bot.render.plain import render_reply
 
 QUIT = {"/quit", "/exit", "quit", "exit"}
@@ -96,11 +98,10 @@ class Console:
         Another console user's reminders (same database, another ``user``) are left for them:
         only their lease is taken, and they come back when it ends.
         """
-        shown = 0
-        for delivery in await self.engine.due_reminders(platform=self.key.platform):
+
+        async def show(delivery: ReminderDelivery) -> None:
             if delivery.key.user != self.key.user:
-                continue
+                raise NotNow
             self.show(delivery.reply)
-            await self.engine.reminder_sent(delivery.id)
-            shown += 1
-        return shown
+
+        return await send_due_reminders(self.engine, self.key.platform, show)

@@ -30,11 +30,10 @@ from babel.support import NullTranslations, Translations
 from bot import resources
 
 DOMAIN = "messages"
+FIRST_OF_MONTH = "d MMMM y"  # the English pattern; CLDR's long date for en_GB is the same
+SOURCE_LANGUAGE = "en"  # the msgids are English: always available, even without a catalog
 DEFAULT_LOCALES_DIR = resources.locales_dir()  # the installation's own; see bot/resources.py
 
-# How each language formats dates and money; English readers here live in Europe,
-# so British conventions ("15 March 2027") read better than US ones.
-_FORMAT_LOCALE = {"en": "en_GB"}
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -88,8 +87,9 @@ class Lang:
         if value.day == 1:
             # Translators: a CLDR date pattern for the first day of a month; quote literal
             # letters, as French does: d'er' MMMM y
-            pattern = self.pgettext("date pattern", "d MMMM y")
-            return _pattern_date(value, pattern, self.locale)
+            pattern = self.pgettext("date pattern", "d MMMM y")  # a literal: Babel extracts it
+            if pattern != FIRST_OF_MONTH:  # the catalog says how; else CLDR's own long date
+                return _pattern_date(value, pattern, self.locale)
         return _long_date(value, self.locale)
 
     def month(self, value: dt.date) -> str:
@@ -123,19 +123,36 @@ class Catalogs:
         default: the language used when nothing else decides.
     """
 
-    def __init__(self, locales_dir: Path = DEFAULT_LOCALES_DIR, default: str = "en") -> None:
+    def __init__(
+        self, locales_dir: Path = DEFAULT_LOCALES_DIR, default: str = SOURCE_LANGUAGE
+    ) -> None:
         self.locales_dir = Path(locales_dir)
         self._langs: dict[str, Lang] = {}
-        for po in sorted(self.locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        for po in _catalog_files(self.locales_dir):
             code = po.parent.parent.name
-            self._langs[code] = Lang(code, _load(po), _format_locale(code))
-        if "en" not in self._langs:  # English msgids are always available
-            self._langs["en"] = Lang("en", NullTranslations(), _format_locale("en"))
-        self.default = default if default in self._langs else "en"
+            translations = _load(po)
+            self._langs[code] = Lang(code, translations, _format_locale(code, translations))
+        if SOURCE_LANGUAGE not in self._langs:
+            none = NullTranslations()
+            self._langs[SOURCE_LANGUAGE] = Lang(
+                SOURCE_LANGUAGE, none, _format_locale(SOURCE_LANGUAGE, none)
+            )
+        self.default = default if default in self._langs else SOURCE_LANGUAGE
+        self._codes = tuple(sorted(self._langs))
 
     @property
     def languages(self) -> list[str]:
         return sorted(self._langs)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """`languages` as a tuple (a cache key: month names, say)."""
+        return self._codes
+
+    def language_name(self, code: str, in_language: str | None = None) -> str:
+        """The name of language `code` in `in_language` (by default in itself), from CLDR, with a
+        capital first letter: ``Français``, ``English``; `code` itself if CLDR has no name."""
+        return _language_name(code, in_language or code)
 
     def get(self, code: str | None) -> Lang:
         return self._langs.get(code or "", self._langs[self.default])
@@ -146,8 +163,39 @@ class Catalogs:
         return lang if lang in self._langs else None
 
 
-def _format_locale(code: str) -> Locale:
-    return Locale.parse(_FORMAT_LOCALE.get(code, code))
+@lru_cache(maxsize=256)
+def _language_name(code: str, in_language: str) -> str:
+    try:
+        name = Locale.parse(code).get_display_name(in_language) or code
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def catalog_languages(locales_dir: Path = DEFAULT_LOCALES_DIR) -> tuple[str, ...]:
+    """The languages with a catalog under `locales_dir`, and the source language."""
+    codes = {po.parent.parent.name for po in _catalog_files(Path(locales_dir))}
+    return tuple(sorted(codes | {SOURCE_LANGUAGE}))
+
+
+def _catalog_files(locales_dir: Path) -> list[Path]:
+    return sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def _format_locale(code: str, translations: NullTranslations) -> Locale:
+    """The CLDR locale whose date and money formats a language uses: its catalog's translation of
+    the ``format locale`` string when that names a locale of the same language (English, the
+    source language, says en_GB: readers here live in Europe, and "15 March 2027" reads better to
+    them than "March 15, 2027"), else the catalog's own code (a new, untranslated catalog)."""
+    # Translators: the CLDR locale whose date and money formats your language uses: fr, fr_CA…
+    named = translations.pgettext("format locale", "en_GB")
+    try:
+        locale = Locale.parse(named)
+    except (ValueError, TypeError, UnknownLocaleError):
+        locale = None
+    if locale is None or locale.language != code:
+        locale = Locale.parse(code)
+    return locale
 
 
 def _load(po_path: Path) -> NullTranslations:

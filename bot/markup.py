@@ -201,6 +201,24 @@ def _append_text(children: list[Inline], value: str) -> None:
         children.append(Text(value))
 
 
+def shorten(text: str, limit: int, *, one_line: bool = True, at_word: bool = False) -> str:
+    """`text` cut to at most `limit` characters, ending with "…" when it was longer: the one
+    helper for button labels, choice names, previews and titles on every platform.
+
+    Args:
+        one_line: first make every run of white space (line breaks too) a single space.
+        at_word: cut at the last space before the limit rather than inside a word.
+    """
+    if one_line:
+        text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if at_word and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
 def plain_text(message: Message) -> str:
     """The message's text with no formatting (for search snippets, previews and logs-free tests)."""
     out: list[str] = []

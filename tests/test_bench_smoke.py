@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KEYS = {
     "engine_turns_per_s",
     "engine_p99_us",
+    "engine_vs_sqlite_ratio",
     "faq_p50_us",
     "faq_p50_us_by_size",
     "faq_speedup_vs_rapidfuzz",

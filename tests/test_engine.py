@@ -193,7 +193,7 @@ async def test_no_match_lists_topics_and_records_only_normalised_text(c: Client)
 
 
 async def test_did_you_mean_below_threshold(c: Client) -> None:
-    await c.send("papers cost")  # the documents and the fee entries, neck and neck
+    await c.send("documents price")  # close to the documents entry, not enough to answer
     assert c.reply.faq_id is None
     assert c.reply.choices and len(c.reply.choices) <= 3
     assert "Did you mean" in c.text

@@ -52,3 +52,14 @@ def test_plain_renderer_shows_control_characters_instead_of_running_them() -> No
 def test_plain_renderer_numbers_choices_and_keeps_non_breaking_spaces() -> None:
     reply = Reply(messages=[parse("75\u00a0€")], choices=[Choice("t1", "Yes"), Choice("t2", "No")])
     assert render_reply(reply) == "75\u00a0€\n\n  1. Yes\n  2. No"
+
+
+def test_shorten_is_the_one_label_cutter() -> None:
+    from bot.markup import shorten
+
+    assert shorten("  a short\n label ", 20) == "a short label"
+    assert shorten("x" * 70, 64) == "x" * 63 + "…" and len(shorten("x" * 70, 64)) == 64
+    assert shorten("cut after this word", 11) == "cut after…"  # no space before the ellipsis
+    assert shorten("cut after this word", 16, at_word=True) == "cut after this…"
+    assert shorten("line one\nline two", 12, one_line=False) == "line one\nli…"
+    assert shorten("exactly ten", 11) == "exactly ten"

@@ -11,9 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import ConversationKey, Engine, Event, Reply, ReplyKind
+from bot.engine import ADMIN_COMMANDS, COMMANDS, ConversationKey, Engine, Event, Reply, ReplyKind
 from bot.engine.dates import parse_date
-from bot.engine.engine import ADMIN_COMMANDS, COMMANDS
 from bot.i18n import Catalogs
 from bot.knowledge import load_knowledge
 from bot.storage import SqliteStore

@@ -248,3 +248,42 @@ async def test_console_remind_reminders_and_delivery(make_engine, clock) -> None
     assert "Reminder: your titre expires on 15 March 2027, in 30 days." in shown
     assert shown.index("Reminder: your titre") < shown.rindex("What I can do")  # before /help
     assert len(await engine.store.list_reminders("console", "local")) == 2  # sent one is gone
+
+
+async def test_the_shared_pump_sends_drops_or_keeps_each_reminder(make_engine, clock) -> None:
+    from bot.engine.reminder_pump import NotNow, send_due_reminders
+
+    class Gone(Exception):
+        pass
+
+    class Flaky(Exception):
+        pass
+
+    engine = make_engine(MemoryStore())
+    for user in ("sent", "gone", "flaky", "later"):
+        await Client(engine, user=user, lang="en").send(f"/remind {DEADLINE}")
+    clock.advance(60 * DAY)  # the first reminder of each is due
+    outcome = {"gone": Gone, "flaky": Flaky, "later": NotNow}
+    sent = []
+
+    async def send(delivery) -> None:
+        error = outcome.get(delivery.key.user)
+        if error:
+            raise error("never shown: may quote the user")
+        sent.append(delivery.key.user)
+
+    count = await send_due_reminders(engine, "test", send, final=(Gone,), transient=(Flaky,))
+    assert count == 1 and sent == ["sent"]
+    remaining = {
+        u: len(await engine.store.list_reminders("test", u)) for u in outcome | {"sent": 0}
+    }
+    # sent and dropped ones are gone; the failed and the postponed wait for their lease to end
+    assert remaining == {"sent": 3, "gone": 3, "flaky": 4, "later": 4}
+    clock.advance(LEASE_SECONDS + 1)
+    again = []
+
+    async def record(delivery) -> None:
+        again.append(delivery.key.user)
+
+    assert await send_due_reminders(engine, "test", record) == 2
+    assert sorted(again) == ["flaky", "later"]

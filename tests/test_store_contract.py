@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.events import ConversationKey
-from bot.engine.state import Conversation
 from bot.storage import MemoryStore, SqliteStore, StoreError, open_store
 from bot.storage.base import Store
+from bot.storage.records import Conversation, ConversationKey
 from bot.storage.redis import RedisStore
 from bot.storage.sqlite import MIGRATIONS
 
@@ -222,7 +221,7 @@ async def test_sqlite_migrates_a_version_1_database(tmp_path: Path) -> None:
 def reminder(
     rid: str, due: float, kind: str = "titre", user: str = "u1", platform: str = "telegram"
 ):
-    from bot.engine.state import Reminder
+    from bot.storage.records import Reminder
 
     return Reminder(rid, platform, user, "chat-1", kind, "2027-03-15", due, "fr", due)
 
@@ -265,7 +264,7 @@ async def test_claim_leases_due_reminders_per_platform(store: Store) -> None:
 
 
 async def test_checklists_counters_votes_forget_and_purge(store: Store) -> None:
-    from bot.engine.state import Checklist
+    from bot.storage.records import Checklist
 
     old = Checklist("out_a", "v1", (0, 2, 3), frozenset({2}), 10.0)
     new = Checklist("out_b", "v1", (1,), frozenset(), 20.0)

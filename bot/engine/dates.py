@@ -1,14 +1,27 @@
-"""Reading a date the way students type it: 15/03/2027, 2027-03-15, 15 mars 2027, March 15 2027."""
+"""Reading a date the way students type it: 15/03/2027, 2027-03-15, 15 mars 2027, March 15 2027.
+
+Month names come from Babel (CLDR) for every language we have a catalog for, wide and abbreviated,
+with accents and case ignored, plus any unambiguous beginning of at least three letters ("fév",
+"sept", "Mär"): a new catalog brings its months with it. Nothing else here is tied to a language:
+short words around the date ("le", "the", "of", "am") and ordinal endings ("1er", "22nd", "15th")
+are ignored whatever the language.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import get_month_names
 
+from bot.i18n import catalog_languages
+
 MAX_DATE_CHARS = 60
+MIN_PREFIX = 3  # letters of a month's name enough to recognise it
+MAX_FILLER = 3  # letters of a word around a date that is ignored ("le", "the", "of", "am")
 
 
 def _fold(text: str) -> str:
@@ -16,33 +29,45 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
-def _month_table() -> dict[str, int]:
+@lru_cache(maxsize=32)
+def month_names(languages: tuple[str, ...]) -> dict[str, int]:
+    """Folded month name (or unambiguous beginning of one) → month number, for `languages`."""
     table: dict[str, int] = {}
-    for loc in ("en", "fr"):
+    for code in languages:
+        try:
+            locale = Locale.parse(code)
+        except (ValueError, TypeError, UnknownLocaleError):
+            continue
         for width in ("wide", "abbreviated"):
-            for ctx in ("format", "stand-alone"):
-                for num, name in get_month_names(width, ctx, locale=loc).items():
-                    table[_fold(name).rstrip(".")] = num
-    table.update({"sept": 9, "fev": 2, "fevr": 2, "juil": 7, "aout": 8, "dec": 12, "janv": 1})
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale=locale).items():
+                    table[_fold(name).rstrip(".")] = number
+    months_of: dict[str, set[int]] = {}
+    for name, number in table.items():
+        for end in range(MIN_PREFIX, len(name)):
+            months_of.setdefault(name[:end], set()).add(number)
+    for prefix, numbers in months_of.items():
+        if prefix not in table and len(numbers) == 1:
+            table[prefix] = numbers.pop()
     return table
 
 
-_MONTHS = _month_table()
 _NUMERIC = re.compile(r"^(\d{1,4})[/.\-\s](\d{1,2})[/.\-\s](\d{2,4})$")
+_ORDINAL = re.compile(r"\b(\d{1,2})[a-z]{1,3}\b")  # 1er, 1st, 22nd, 15th, 1o (from 1º)
 _WORDS = re.compile(r"[a-z]+|\d+")
 
 
-def parse_date(text: str) -> dt.date | None:
+def parse_date(text: str, languages: tuple[str, ...] | None = None) -> dt.date | None:
     """The date in `text`, or None if it is not a date we can read without guessing.
 
-    Day-first is assumed for numeric dates (the French and British way); ``2027-03-15`` is ISO;
-    ``03/15/2027`` is read month-first only because 15 cannot be a month.
+    Day-first is assumed for numeric dates (the European way); ``2027-03-15`` is ISO;
+    ``03/15/2027`` is read month-first only because 15 cannot be a month. Month names are those of
+    `languages` (by default, every language with a catalog).
     """
     if not isinstance(text, str) or len(text) > MAX_DATE_CHARS:
         return None
     raw = _fold(text).strip().replace(",", " ")
-    raw = re.sub(r"\b(1er|1st|2nd|3rd|\d+th)\b", lambda m: re.sub(r"\D", "", m.group(0)), raw)
-    raw = re.sub(r"\s+", " ", raw)
+    raw = re.sub(r"\s+", " ", _ORDINAL.sub(r"\1", raw))
     m = _NUMERIC.match(raw)
     if m:
         a, b, c = m.groups()
@@ -55,14 +80,12 @@ def parse_date(text: str) -> dt.date | None:
             if len(c) == 2:
                 year += 2000
         return _make(year, month, day)
-    words = _WORDS.findall(raw.replace("le ", " ").replace("the ", " "))
-    words = [w for w in words if w not in ("le", "the", "of", "de")]
+    months = month_names(languages if languages is not None else catalog_languages())
+    words = _WORDS.findall(raw)
     numbers = [w for w in words if w.isdigit()]
-    months = [w for w in words if not w.isdigit()]
-    if len(numbers) != 2 or len(months) != 1:
-        return None
-    month = _MONTHS.get(months[0].rstrip("."))
-    if month is None:
+    named = [months[w] for w in words if not w.isdigit() and w in months]
+    others = [w for w in words if not w.isdigit() and w not in months]
+    if len(numbers) != 2 or len(named) != 1 or any(len(w) > MAX_FILLER for w in others):
         return None
     first, second = numbers
     if len(first) == 4:
@@ -71,7 +94,7 @@ def parse_date(text: str) -> dt.date | None:
         day, year = int(first), int(second)
     else:
         return None
-    return _make(year, month, day)
+    return _make(year, named[0], day)
 
 
 def _make(year: int, month: int, day: int) -> dt.date | None:

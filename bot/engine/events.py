@@ -1,9 +1,14 @@
-"""What adapters hand to the engine: one `Event` per thing a user did."""
+"""What adapters hand to the engine: one `Event` per thing a user did.
+
+`ConversationKey` lives with the stored records (`bot.storage.records`) and is re-exported here.
+"""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+
+from bot.storage.records import ConversationKey
 
 
 class EventKind(enum.Enum):
@@ -12,22 +17,6 @@ class EventKind(enum.Enum):
     COMMAND = "command"  # /aps, /faq text, /lang fr …; `command` holds the name, `text` the rest
     CHOICE = "choice"  # a button click; `token` holds the choice token
     TEXT = "text"  # free text: an FAQ question, or an answer to a question that asks for text
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationKey:
-    """Who is talking where: (platform, scope, user).
-
-    `scope` is the chat, channel or DM the conversation lives in, so the same student can run one
-    walkthrough in a private chat and see FAQ answers in a group without either disturbing the other.
-    """
-
-    platform: str
-    scope: str
-    user: str
-
-    def __str__(self) -> str:
-        return f"{self.platform}:{self.scope}:{self.user}"
 
 
 @dataclass(frozen=True, slots=True)

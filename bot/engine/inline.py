@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.engine.engine import Engine, _Ctx
+from bot.engine import language
+from bot.engine.engine import Engine
+from bot.engine.features import faq
 from bot.engine.reply import Reply
 from bot.knowledge.model import TOPICS_CONTEXT, FaqEntry, faq_context
-from bot.markup import plain_text
+from bot.markup import plain_text, shorten
 
 MAX_INLINE_RESULTS = 10
 DESCRIPTION_CHARS = 120
@@ -54,7 +56,7 @@ async def inline_answers(
     kb = engine.knowledge
     t = engine.catalogs.get(await inline_lang(engine, platform=platform, user=user, locale=locale))
     # an inline answer has no buttons of its own to authenticate; the context only renders
-    ctx = _Ctx(engine, kb, t, None, await engine._get_codec(), platform, user)
+    turn = await engine.turn(kb, t, None, platform, user)
 
     entries: list[FaqEntry]
     if query.strip():
@@ -65,20 +67,21 @@ async def inline_answers(
 
     answers = []
     for entry in entries:
-        reply = ctx.faq_entry_reply(entry, detail=False, private=False, votes=False)
+        reply = faq.entry_reply(turn, entry, detail=False, private=False, votes=False)
         if query.strip():
-            body = ctx.knowledge_text(faq_context(entry.id, "answer"), entry.answer)
-            description = _shorten(plain_text(body))
+            body = turn.knowledge_text(faq_context(entry.id, "answer"), entry.answer)
+            description = shorten(plain_text(body), DESCRIPTION_CHARS, at_word=True)
         else:
             description = t.pgettext(TOPICS_CONTEXT, kb.faq.topics.get(entry.topic, ""))
-        answers.append(InlineAnswer(entry.id, ctx.title(entry), description, reply, t.code))
+        answers.append(InlineAnswer(entry.id, faq.title(turn, entry), description, reply, t.code))
     return answers
 
 
 async def inline_lang(engine: Engine, *, platform: str, user: str, locale: str | None) -> str:
     """The user's language: their /lang choice, else the platform's locale, else the default."""
-    explicit = await engine.store.get_lang(platform, user)
-    return explicit or engine.catalogs.supported(locale) or engine.catalogs.default
+    return (
+        await language.of_user(engine.store, engine.catalogs, platform, user, locale=locale)
+    ).code
 
 
 def _top_entries(entries: tuple[FaqEntry, ...], topics: tuple[str, ...], limit: int) -> list:
@@ -86,10 +89,3 @@ def _top_entries(entries: tuple[FaqEntry, ...], topics: tuple[str, ...], limit: 
     picked = [e for e in firsts if e is not None]
     picked += [e for e in entries if e not in picked]
     return picked[:limit]
-
-
-def _shorten(text: str) -> str:
-    line = " ".join(text.split())
-    if len(line) <= DESCRIPTION_CHARS:
-        return line
-    return line[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "…"

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.engine import language
 from bot.engine.engine import Engine
 from bot.engine.events import ConversationKey
+from bot.engine.features.walkthrough.nodes import reads_text
 from bot.i18n import Lang
 from bot.knowledge.model import faq_context
 from bot.search.normalise import fold
@@ -25,9 +27,9 @@ class Suggestion:
 
 async def language_for(engine: Engine, key: ConversationKey, locale: str | None) -> Lang:
     """The language the engine would answer `key` in: the /lang choice, else `locale`, else default."""
-    explicit = await engine.store.get_lang(key.platform, key.user)
-    catalogs = engine.catalogs
-    return catalogs.get(explicit or catalogs.supported(locale) or catalogs.default)
+    return await language.of_user(
+        engine.store, engine.catalogs, key.platform, key.user, locale=locale
+    )
 
 
 def faq_suggestions(engine: Engine, text: str, lang: Lang, limit: int = 25) -> list[Suggestion]:
@@ -56,7 +58,7 @@ async def share_token(engine: Engine, key: ConversationKey, entry_id: str) -> st
     entry = kb.faq.by_id.get(entry_id)
     if entry is None:
         return None
-    codec = await engine._get_codec()
+    codec = await engine.codec()
     owner = codec.owner(key.platform, key.user)
     return codec.encode("f", (kb.version, "a", str(entry.index)), owner)
 
@@ -67,4 +69,4 @@ async def expects_text(engine: Engine, key: ConversationKey) -> bool:
     if conv is None or not conv.node or conv.flow_version != engine.knowledge.flow.version:
         return False
     node = engine.knowledge.flow.nodes.get(conv.node)
-    return node is not None and node.kind == "input"
+    return node is not None and reads_text(node)

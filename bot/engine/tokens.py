@@ -29,9 +29,11 @@ import re
 from dataclasses import dataclass
 
 MAX_TOKEN_BYTES = 64
+MAX_OWNERS_KEPT = 50_000  # users whose owner hash is remembered (a few MB at most)
 # Where adapters put the answer to a click (they know nothing else of the token's contents):
 EDITS_MESSAGE = ("w.", "c.t.")  # a walkthrough step, a ticked item: replace the clicked message
 KEEPS_MESSAGE = ("r.", "c.o.", "v.")  # reminders, opening a checklist: answer below, keep it
+ANYONE = "0"  # the owner of a token anyone may click (a vote under an answer in a group)
 _BODY = re.compile(r"^[A-Za-z0-9_.-]*$")
 
 
@@ -53,11 +55,20 @@ class TokenCodec:
         # one keyed state, copied per token: keying BLAKE2b costs more than hashing a token
         self._mac_base = hashlib.blake2b(key=secret[:64], digest_size=8, person=b"aps-mac")
         self._owner_base = hashlib.blake2b(key=secret[:64], digest_size=8, person=b"aps-owner")
+        self._owners: dict[tuple[str, str], str] = {}
 
     def owner(self, platform: str, user: str) -> str:
-        h = self._owner_base.copy()
-        h.update(f"{platform}:{user}".encode())
-        return h.hexdigest()[:8]
+        """The short keyed hash naming `user`'s buttons (remembered: every event needs it)."""
+        key = (platform, user)
+        found = self._owners.get(key)
+        if found is None:
+            h = self._owner_base.copy()
+            h.update(f"{platform}:{user}".encode())
+            found = h.hexdigest()[:8]
+            if len(self._owners) >= MAX_OWNERS_KEPT:
+                self._owners.clear()
+            self._owners[key] = found
+        return found
 
     def encode(self, kind: str, fields: tuple[str, ...], owner: str) -> str:
         """A signed token. For an open-tail kind, append ``.<option>`` to the result."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -159,6 +160,16 @@ class Option:
     set: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
+class NodeKind(enum.StrEnum):
+    """What a walkthrough node is. The loader's table of parsers (`bot.knowledge.node_kinds`) and
+    the engine's table of behaviours (`bot.engine.features.walkthrough.nodes`) have one row each."""
+
+    QUESTION = "question"  # options, one tap each
+    INPUT = "input"  # typed text (a date)
+    BRANCH = "branch"  # never shown: routes on an earlier answer
+    OUTCOME = "outcome"  # where the walkthrough ends
+
+
 @dataclass(frozen=True)
 class Node:
     """A walkthrough node: a question (options), a free-text input, a branch, or an outcome.
@@ -168,7 +179,7 @@ class Node:
     """
 
     id: str
-    kind: str  # question | input | branch | outcome
+    kind: NodeKind
     index: int
     ask: str = ""
     help: str = ""

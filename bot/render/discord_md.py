@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from bot.markup import Bold, BulletList, Inline, Link, Message, Paragraph, Text, plain_text
+from bot.markup import Bold, BulletList, Inline, Link, Message, Paragraph, Text, plain_text, shorten
 
 MAX_CONTENT = 2000
 MAX_EMBED_TITLE = 256
@@ -130,10 +130,6 @@ class SourceLink:
     url: str
 
 
-def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def faq_embed(message: Message) -> tuple[discord.Embed, list[SourceLink]] | None:
     """An FAQ answer as an embed: the bold heading as title, the sources in the footer.
 
@@ -151,17 +147,17 @@ def faq_embed(message: Message) -> tuple[discord.Embed, list[SourceLink]] | None
         return None
     if not (isinstance(last, Paragraph) and any(isinstance(n, Link) for n in last.children)):
         return None
-    title = _truncate(plain_text((head,)), MAX_EMBED_TITLE)
+    title = shorten(plain_text((head,)), MAX_EMBED_TITLE, one_line=False)
     description = render_message(tuple(body))
-    footer = _truncate(plain_text((last,)), MAX_EMBED_FOOTER)
+    footer = shorten(plain_text((last,)), MAX_EMBED_FOOTER, one_line=False)
     if len(description) > MAX_EMBED_DESCRIPTION:
         return None
     if len(title) + len(description) + len(footer) > MAX_EMBED_TOTAL:
-        footer = _truncate(footer, MAX_EMBED_TOTAL - len(title) - len(description))
+        footer = shorten(footer, MAX_EMBED_TOTAL - len(title) - len(description), one_line=False)
     embed = discord.Embed(title=title, description=description, colour=EMBED_COLOUR)
     embed.set_footer(text=footer)
     links = [
-        SourceLink(_truncate(plain_text((Paragraph(n.children),)), 80), n.url)
+        SourceLink(shorten(plain_text((Paragraph(n.children),)), 80, one_line=False), n.url)
         for n in last.children
         if isinstance(n, Link) and n.url.lower().startswith(("http://", "https://"))
     ]

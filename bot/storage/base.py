@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from bot.engine.events import ConversationKey
-from bot.engine.state import Checklist, Conversation, Reminder
+from bot.storage.records import Checklist, Conversation, ConversationKey, Reminder
 
 
 @runtime_checkable

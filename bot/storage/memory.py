@@ -6,8 +6,7 @@ import secrets
 from collections import Counter
 from dataclasses import replace
 
-from bot.engine.events import ConversationKey
-from bot.engine.state import Checklist, Conversation, Reminder
+from bot.storage.records import Checklist, Conversation, ConversationKey, Reminder
 
 
 class MemoryStore:

@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import secrets as _secrets
 
-from bot.engine.events import ConversationKey
-from bot.engine.state import Checklist, Conversation, Reminder
+from bot.storage.records import Checklist, Conversation, ConversationKey, Reminder
 
 _SAVE = """
 local cur = redis.call('GET', KEYS[1])

@@ -9,7 +9,8 @@ Settings, and why:
   FULL would fsync at every click for no gain that matters here.
 - one transaction per transition: a conversation row is replaced whole, so a reader sees the
   step before or the step after, never half of one.
-- a ``schema_version`` table and ordered migrations, applied in one transaction each at open.
+- a ``schema_version`` table and ordered migrations, applied in one transaction each at open
+  (`bot.storage.sqlite_schema`).
 
 Calls are synchronous and sub-millisecond on a local file, so they run on the event loop's thread;
 a networked store (Redis) is where awaiting pays.
@@ -27,73 +28,10 @@ import sqlite3
 from collections import OrderedDict
 from pathlib import Path
 
-from bot.engine.events import ConversationKey
-from bot.engine.state import Checklist, Conversation, Reminder
+from bot.storage.records import Checklist, Conversation, ConversationKey, Reminder
+from bot.storage.sqlite_schema import MIGRATIONS, StoreError, connect
 
-# Each migration takes the schema from version i to i + 1. Append only; never edit a shipped one.
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
-    CREATE TABLE conversations (
-        platform TEXT NOT NULL,
-        scope TEXT NOT NULL,
-        user TEXT NOT NULL,
-        state TEXT NOT NULL,
-        updated_at REAL NOT NULL,
-        PRIMARY KEY (platform, scope, user)
-    ) WITHOUT ROWID;
-    CREATE INDEX conversations_user ON conversations (platform, user);
-    CREATE INDEX conversations_updated ON conversations (updated_at);
-    CREATE TABLE users (
-        platform TEXT NOT NULL,
-        user TEXT NOT NULL,
-        lang TEXT,
-        updated_at REAL NOT NULL,
-        PRIMARY KEY (platform, user)
-    ) WITHOUT ROWID;
-    CREATE TABLE misses (
-        text TEXT PRIMARY KEY,
-        count INTEGER NOT NULL,
-        last_seen REAL NOT NULL
-    ) WITHOUT ROWID;
-    """,
-    # 2: the step as a column, for compare-and-set transitions
-    """
-    ALTER TABLE conversations ADD COLUMN step INTEGER NOT NULL DEFAULT 0;
-    UPDATE conversations SET step = COALESCE(json_extract(state, '$.step'), 0);
-    """,
-    # 3: reminders, checklists, aggregate counters, used vote nonces (issue 8)
-    """
-    CREATE TABLE reminders (
-        id TEXT PRIMARY KEY,
-        platform TEXT NOT NULL,
-        user TEXT NOT NULL,
-        scope TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        deadline TEXT NOT NULL,
-        due REAL NOT NULL,
-        lang TEXT NOT NULL,
-        next_at REAL NOT NULL
-    ) WITHOUT ROWID;
-    CREATE INDEX reminders_user ON reminders (platform, user);
-    CREATE INDEX reminders_next ON reminders (platform, next_at);
-    CREATE TABLE checklists (
-        platform TEXT NOT NULL,
-        user TEXT NOT NULL,
-        outcome TEXT NOT NULL,
-        state TEXT NOT NULL,
-        updated_at REAL NOT NULL,
-        PRIMARY KEY (platform, user, outcome)
-    ) WITHOUT ROWID;
-    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-    CREATE TABLE used_votes (nonce TEXT PRIMARY KEY, at REAL NOT NULL) WITHOUT ROWID;
-    """,
-    # 4: every turn rewrites updated_at, and an index on it doubled the cost of each write
-    # (measured: ~70 → ~40 µs) for the sake of a daily purge, which can scan the table instead
-    """
-    DROP INDEX IF EXISTS conversations_updated;
-    """,
-]
+__all__ = ["MIGRATIONS", "SqliteStore", "StoreError"]
 
 _REMINDER_COLUMNS = "id, platform, user, scope, kind, deadline, due, lang, next_at"
 
@@ -135,25 +73,12 @@ def _copy(conversation: Conversation) -> Conversation:
     )
 
 
-class StoreError(RuntimeError):
-    """The database cannot be opened or is of a newer schema than this code knows."""
-
-
 class SqliteStore:
     """A Store in one SQLite file (created, with its folder, if missing)."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA busy_timeout=5000")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-        except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"cannot open the database {self.path}: {exc}") from None
+        self._db = connect(self.path)
         self._secret: bytes | None = None
         self._convs: _Lru[ConversationKey, Conversation | None] = _Lru(CACHE_SIZE)
         self._pending: dict[str, int] = {}  # counter bumps not written yet
@@ -162,24 +87,6 @@ class SqliteStore:
     @property
     def schema_version(self) -> int:
         return self._db.execute("SELECT version FROM schema_version").fetchone()[0]
-
-    def _migrate(self) -> None:
-        self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        row = self._db.execute("SELECT version FROM schema_version").fetchone()
-        if row is None:
-            self._db.execute("INSERT INTO schema_version VALUES (0)")
-            current = 0
-        else:
-            current = row[0]
-        if current > len(MIGRATIONS):
-            raise StoreError(
-                f"{self.path} has schema version {current}, newer than this aps-bot ({len(MIGRATIONS)})"
-            )
-        for version in range(current, len(MIGRATIONS)):
-            # executescript commits first; BEGIN inside the script keeps each migration atomic
-            self._db.executescript(
-                f"BEGIN; {MIGRATIONS[version]}; UPDATE schema_version SET version = {version + 1}; COMMIT;"
-            )
 
     async def load(self, key: ConversationKey) -> Conversation | None:
         cached = self._convs.get_fresh(key)

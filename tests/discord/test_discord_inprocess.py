@@ -9,7 +9,17 @@ from typing import Any
 
 import discord
 import pytest
-from dc_harness import ALICE, BOB, Harness, Sent, message_payload, slash_payload, user
+from dc_harness import (
+    ALICE,
+    BOB,
+    Harness,
+    RecordingAdapter,
+    Sent,
+    interaction_payload,
+    message_payload,
+    slash_payload,
+    user,
+)
 
 from bot.adapters.discord import build_client
 from bot.config import Config
@@ -80,6 +90,52 @@ async def test_forged_or_stale_custom_ids_get_menu_expired(
     assert notice is not step and notice.ephemeral
     assert "expiré" in notice.content
     assert step.edits == 0
+
+
+async def test_a_foreign_select_menu_gets_menu_expired_not_silence(harness: Harness) -> None:
+    step = await harness.slash("aps", locale="fr")
+    raw = step.as_payload()
+    select = {"type": 3, "custom_id": "someone-elses-menu", "options": [], "min_values": 1}
+    raw["components"] = [*raw["components"], {"type": 1, "components": [select]}]
+    data = {"custom_id": "someone-elses-menu", "component_type": 3, "values": ["x"]}
+    await harness.dispatch(interaction_payload(3, data, message=raw, locale="fr"))
+    notice = harness.transcript.last
+    assert notice is not step and notice.ephemeral and "expiré" in notice.content
+    assert step.edits == 0
+
+
+async def test_a_form_the_bot_does_not_know_gets_menu_expired(harness: Harness) -> None:
+    step = await harness.slash("aps")
+    data = {"custom_id": "old-form", "components": []}
+    await harness.dispatch(interaction_payload(5, data, message=step.as_payload()))
+    notice = harness.transcript.last
+    assert notice is not step and notice.ephemeral and "expired" in notice.content
+
+
+async def test_a_typed_answer_submitted_after_a_restart_is_answered(
+    engine: Engine, harness: Harness
+) -> None:
+    step = await harness.slash("aps", locale="fr")
+    for label in (
+        "Autre nationalité",
+        "Oui",
+        "Master",
+        "En France, et mon titre est encore valide",
+    ):
+        step = await harness.click(step, label, locale="fr")
+    await harness.click(step, "Saisir ma réponse", locale="fr")
+    await harness.close()
+    restarted = Harness(build_client(Config(), engine))  # a new process: the form is forgotten
+    restarted.transcript = harness.transcript  # the same conversation on Discord's side
+    restarted.adapter = RecordingAdapter(harness.transcript)
+    await restarted.start()
+    try:
+        first = len(harness.transcript.messages) - 1
+        await restarted.submit_modal(step, "15/03/2027", locale="fr")
+        assert harness.transcript.messages[first] is step and step.edits == 5  # replaced in place
+        assert "carte RECE" in "\n".join(m.text for m in harness.transcript.messages[first:])
+    finally:
+        await restarted.close()
 
 
 async def test_buttons_survive_a_restart(engine: Engine, harness: Harness) -> None:

@@ -8,7 +8,7 @@ import pytest
 import tg_updates as tg
 from tg_harness import RunningBot, buttons, running
 
-from bot.engine.engine import Engine
+from bot.engine import Engine
 from bot.knowledge.model import flow_context
 
 

@@ -9,7 +9,11 @@ handled as if nothing happened, and a forged or stale one gets the engine's "men
     s:<token>     share an FAQ answer in the channel: a new public message
     p:<payload>   continue privately (``aps`` or ``faq_<id>``): a new ephemeral message
     t             type an answer (a date) in a modal
-    anything else a button from an older version, or forged: "this menu has expired"
+
+Anything else (a button from an older version, a forged or foreign custom_id, a select menu) is
+not `recognised`: `ApsClient.on_interaction` answers it with an ephemeral "this menu has expired",
+so Discord never shows "This interaction failed". The typed answer's form (`AnswerModal`) is
+answered there too, from the submitted data, so a form opened before a restart still works.
 """
 
 from __future__ import annotations
@@ -19,13 +23,15 @@ from typing import Any
 
 import discord
 
-from bot.adapters.discord import respond
+from bot.adapters.discord.front import Mode, front, log_http_error
 from bot.adapters.discord.keys import choice_event, command_event, key_of, locale_of, text_event
 from bot.engine import suggest
 from bot.engine.tokens import KEEPS_MESSAGE
 
 _PAYLOAD = re.compile(r"^(aps|faq_[A-Za-z0-9_]{1,60})$")
 MODAL_TEXT_MAX = 100
+ANSWER_MODAL = "aps-answer"  # the custom_id of the typed answer's form
+TEXT_INPUT = 4  # component type of a modal's text field
 
 
 def _is_private(interaction: discord.Interaction[Any]) -> bool:
@@ -55,8 +61,8 @@ class ChoiceButton(
         private = _is_private(interaction)
         event = choice_event(interaction, self.token, private=private)
         # reminders and "my checklist" answer below: the outcome they sit under stays
-        mode = respond.Mode.NEW if self.token.startswith(KEEPS_MESSAGE) else respond.Mode.UPDATE
-        await respond.answer(interaction, event, mode=mode, ephemeral=private)
+        mode = Mode.NEW if self.token.startswith(KEEPS_MESSAGE) else Mode.UPDATE
+        await front(interaction).answer(interaction, event, mode=mode, ephemeral=private)
 
 
 class ShareButton(
@@ -80,7 +86,7 @@ class ShareButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         event = choice_event(interaction, self.token, private=False)
-        await respond.answer(interaction, event, mode=respond.Mode.NEW, ephemeral=False)
+        await front(interaction).answer(interaction, event, mode=Mode.NEW, ephemeral=False)
 
 
 class PrivateButton(
@@ -107,7 +113,7 @@ class PrivateButton(
             event = choice_event(interaction, self.custom_id, private=True)  # the engine: expired
         else:
             event = command_event(interaction, "start", self.payload, private=True)
-        await respond.answer(interaction, event, mode=respond.Mode.NEW, ephemeral=True)
+        await front(interaction).answer(interaction, event, mode=Mode.NEW, ephemeral=True)
 
 
 class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"t"):
@@ -128,10 +134,8 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"t"
         return cls()
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        client = interaction.client
-        lang = await suggest.language_for(
-            client.engine, key_of(interaction), locale_of(interaction)
-        )  # type: ignore[attr-defined]
+        engine = front(interaction).engine
+        lang = await suggest.language_for(engine, key_of(interaction), locale_of(interaction))
         modal = AnswerModal(
             title=lang.gettext("Your answer")[:45],
             label=lang.gettext("Date (for example 15/03/2027)")[:45],
@@ -139,42 +143,59 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"t"
         try:
             await interaction.response.send_modal(modal)
         except discord.HTTPException as exc:
-            respond.log_http_error(interaction, exc)
+            log_http_error(interaction, exc)
 
 
 class AnswerModal(discord.ui.Modal):
-    """The typed answer goes to the engine as text, and the step replaces the clicked message."""
+    """The form for a typed answer (a date). Its submission is answered by `submit_answer`."""
 
     def __init__(self, *, title: str, label: str) -> None:
-        super().__init__(title=title, timeout=900, custom_id="aps-answer")
+        super().__init__(title=title, timeout=900, custom_id=ANSWER_MODAL)
         self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
             label=label, placeholder="15/03/2027", max_length=MODAL_TEXT_MAX
         )
         self.add_item(self.answer)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        event = text_event(interaction, self.answer.value, private=True)
-        await respond.answer(interaction, event, mode=respond.Mode.UPDATE, ephemeral=True)
+        """Nothing here: `ApsClient.on_interaction` answers every submission of this form, also
+        after a restart, when discord.py no longer knows the form it sent."""
 
 
-class StaleButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"(?!c:|s:|p:|t$)(?P<custom_id>[\s\S]{1,100})",
-):
-    """Any other custom_id: the engine does not recognise it and answers "this menu has expired"."""
-
-    def __init__(self, custom_id: str) -> None:
-        super().__init__(discord.ui.Button(label="…", custom_id=custom_id))
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> StaleButton:
-        return cls(match["custom_id"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        event = choice_event(interaction, self.custom_id, private=_is_private(interaction))
-        await respond.answer(interaction, event, mode=respond.Mode.UPDATE, ephemeral=True)
+async def submit_answer(interaction: discord.Interaction[Any]) -> None:
+    """The typed answer goes to the engine as text; the step replaces the clicked message."""
+    value = _typed_value(interaction.data or {})
+    event = text_event(interaction, value[:MODAL_TEXT_MAX], private=True)
+    await front(interaction).answer(interaction, event, mode=Mode.UPDATE, ephemeral=True)
 
 
-DYNAMIC_ITEMS = (ChoiceButton, ShareButton, PrivateButton, AnswerButton, StaleButton)
+def _typed_value(data: Any) -> str:
+    """The first text field's value in a submitted form (fields may sit in rows or labels)."""
+    if isinstance(data, dict):
+        if data.get("type") == TEXT_INPUT and isinstance(data.get("value"), str):
+            return data["value"]
+        children = [*data.get("components", ()), data.get("component")]
+    elif isinstance(data, list):
+        children = data
+    else:
+        return ""
+    for child in children:
+        found = _typed_value(child)
+        if found:
+            return found
+    return ""
+
+
+async def expired(interaction: discord.Interaction[Any]) -> None:
+    """A component or form the bot does not recognise: the engine answers "this menu has expired",
+    visible only to the clicker, and nothing changes."""
+    custom_id = str((interaction.data or {}).get("custom_id", ""))[:100]
+    event = choice_event(interaction, custom_id, private=True)
+    await front(interaction).answer(interaction, event, mode=Mode.NEW, ephemeral=True)
+
+
+DYNAMIC_ITEMS = (ChoiceButton, ShareButton, PrivateButton, AnswerButton)
+
+
+def recognised(custom_id: str) -> bool:
+    """Whether one of our buttons handles `custom_id` (discord.py matches the same templates)."""
+    return any(item.__discord_ui_compiled_template__.fullmatch(custom_id) for item in DYNAMIC_ITEMS)

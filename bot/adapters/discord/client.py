@@ -15,14 +15,14 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.adapters.discord import commands, respond
-from bot.adapters.discord.buttons import DYNAMIC_ITEMS
+from bot.adapters.discord import buttons, commands, respond
 from bot.adapters.discord.endpoints import apply_endpoints
+from bot.adapters.discord.front import Mode
 from bot.adapters.discord.reminders import start_reminder_loop
 from bot.adapters.discord.sourcewatch import start_sources_loop
 from bot.adapters.discord.translator import CatalogTranslator
 from bot.config import Config, ConfigError
-from bot.engine import Engine
+from bot.engine import Engine, Event
 from bot.render.discord_md import no_mentions
 from bot.sourcewatch import notify
 from bot.sourcewatch.check import WatchError
@@ -62,7 +62,7 @@ class ApsClient(discord.Client):
         self.defer_after = defer_after
         self.tree = ApsTree(self)
         commands.register(self.tree, engine)
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_dynamic_items(*buttons.DYNAMIC_ITEMS)
         self.reminder_loop: Any = None
         self.sources_loop: Any = None
         if config.sources_watch == notify.WEEKLY:
@@ -79,6 +79,31 @@ class ApsClient(discord.Client):
             if loop is not None:
                 loop.cancel()
         await super().close()
+
+    async def answer(
+        self,
+        interaction: discord.Interaction[Any],
+        event: Event,
+        *,
+        mode: Mode = Mode.NEW,
+        ephemeral: bool = True,
+    ) -> None:
+        """Hand `event` to the engine and answer `interaction` with the reply (see `respond`)."""
+        await respond.answer(interaction, event, mode=mode, ephemeral=ephemeral)
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Answer what no handler will: a component whose custom_id none of our buttons
+        recognises, or a form other than ours, gets "this menu has expired"; our typed-answer
+        form is answered here (it works after a restart, when discord.py forgot the form)."""
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        if interaction.type is discord.InteractionType.component:
+            if interaction.message is None or not buttons.recognised(custom_id):
+                await buttons.expired(interaction)
+        elif interaction.type is discord.InteractionType.modal_submit:
+            if custom_id == buttons.ANSWER_MODAL:
+                await buttons.submit_answer(interaction)
+            else:
+                await buttons.expired(interaction)
 
     async def on_ready(self) -> None:
         log.info("discord: connected as %s (id %s)", self.user, self.user.id if self.user else "?")

@@ -17,11 +17,13 @@ from discord.ext import tasks
 
 from bot.adapters.discord import buttons
 from bot.adapters.discord.keys import PLATFORM
+from bot.engine import reminder_pump as pump
 from bot.engine.reply import ChoiceKind
+from bot.markup import shorten
 from bot.render import discord_md
 
 if TYPE_CHECKING:
-    from bot.adapters.discord.client import ApsClient
+    from bot.adapters.discord.front import Front
     from bot.engine.reminders import ReminderDelivery
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,7 @@ INTERVAL = 60.0  # seconds between two checks
 MAX_LABEL = 80
 
 
-def start_reminder_loop(client: ApsClient, seconds: float = INTERVAL) -> tasks.Loop[Any]:
+def start_reminder_loop(client: Front, seconds: float = INTERVAL) -> tasks.Loop[Any]:
     """Start the loop (call it once the client is ready); cancel it when the client closes."""
 
     @tasks.loop(seconds=seconds)
@@ -44,36 +46,23 @@ def start_reminder_loop(client: ApsClient, seconds: float = INTERVAL) -> tasks.L
     return reminder_loop
 
 
-async def send_due_reminders(client: ApsClient) -> int:
+async def send_due_reminders(client: Front) -> int:
     """DM every due Discord reminder; how many were sent."""
-    engine = client.engine
-    sent = 0
-    for delivery in await engine.due_reminders(platform=PLATFORM):
-        if not delivery.sendable(engine.clock()):
-            continue  # too little lease left: whoever claims it next sends it
-        try:
-            await _send(client, delivery)
-        except (discord.Forbidden, discord.NotFound) as exc:
-            # final: DMs closed, or the user is gone; retrying would never succeed
-            log.info("discord: reminder %s dropped (HTTP %s)", delivery.id, exc.status)
-            await engine.reminder_sent(delivery.id)
-            continue
-        except discord.HTTPException as exc:
-            log.warning(
-                "discord: reminder %s not sent (HTTP %s); retried later", delivery.id, exc.status
-            )
-            continue
-        await engine.reminder_sent(delivery.id)
-        sent += 1
-    return sent
+    return await pump.send_due_reminders(
+        client.engine,
+        PLATFORM,
+        lambda delivery: _send(client, delivery),
+        final=(discord.Forbidden, discord.NotFound),  # DMs closed, or the user is gone
+        transient=(discord.HTTPException,),
+    )
 
 
-async def _send(client: ApsClient, delivery: ReminderDelivery) -> None:
+async def _send(client: Front, delivery: ReminderDelivery) -> None:
     user = await client.fetch_user(int(delivery.key.user))
     contents = discord_md.render_messages(delivery.reply.messages)
     view = discord.ui.View(timeout=None)
     for choice in delivery.reply.choices[:25]:
-        label = " ".join(choice.label.split())[:MAX_LABEL]
+        label = shorten(choice.label, MAX_LABEL)
         view.add_item(buttons.ChoiceButton(choice.token, label, nav=choice.kind is ChoiceKind.NAV))
     for i, content in enumerate(contents):
         last = i == len(contents) - 1

@@ -8,38 +8,26 @@ than `ApsClient.defer_after`, the interaction is deferred first and the reply fo
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.adapters.discord import buttons
+from bot.adapters.discord.front import Mode, front, log_http_error
 from bot.adapters.discord.keys import key_of, locale_of
-from bot.engine import suggest
+from bot.engine import language, suggest
 from bot.engine.events import Event
 from bot.engine.reply import ActionKind, Reply, ReplyKind
+from bot.markup import shorten
 from bot.render import discord_md
-
-if TYPE_CHECKING:
-    from bot.adapters.discord.client import ApsClient
 
 log = logging.getLogger(__name__)
 
-UNKNOWN_INTERACTION = 10062  # the 3 s (or 15 min) window has passed
-UNKNOWN_WEBHOOK = 10015  # the interaction token is no longer valid
-ALREADY_ACKNOWLEDGED = 40060
 MAX_BUTTONS = 25
 MAX_LABEL = 80
-
-
-class Mode(enum.Enum):
-    """Where the answer goes."""
-
-    NEW = "new"  # a new message (a slash command, a context menu, "share", "continue privately")
-    UPDATE = "update"  # replaces the message whose button was clicked (a walkthrough step)
 
 
 @dataclass
@@ -59,7 +47,7 @@ async def answer(
     ephemeral: bool = True,
 ) -> None:
     """Hand `event` to the engine and answer `interaction` with the reply."""
-    client: ApsClient = interaction.client  # type: ignore[assignment]
+    client = front(interaction)
     try:
         reply = await _in_time(interaction, client.engine.handle(event), mode, ephemeral)
     except discord.HTTPException as exc:
@@ -81,7 +69,7 @@ async def _in_time(
     mode: Mode,
     ephemeral: bool,
 ) -> Reply:
-    client: ApsClient = interaction.client  # type: ignore[assignment]
+    client = front(interaction)
     task = asyncio.ensure_future(work)
     done, _ = await asyncio.wait({task}, timeout=client.defer_after)
     if not done:
@@ -158,7 +146,7 @@ async def compose(
     interaction: discord.Interaction[Any], reply: Reply, *, ephemeral: bool
 ) -> list[Outgoing]:
     """The reply as Discord messages; the buttons go under the last one."""
-    client: ApsClient = interaction.client  # type: ignore[assignment]
+    client = front(interaction)
     engine = client.engine
     lang = engine.catalogs.get(reply.lang)
     view = discord.ui.View(timeout=None)
@@ -198,8 +186,7 @@ async def compose(
 
 
 def _label(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+    return shorten(text, MAX_LABEL)
 
 
 def _lay_out(view: discord.ui.View, items: list[discord.ui.Item[Any]]) -> None:
@@ -217,9 +204,12 @@ def _lay_out(view: discord.ui.View, items: list[discord.ui.Item[Any]]) -> None:
 
 async def send_error(interaction: discord.Interaction[Any]) -> None:
     """Tell the user something failed on our side, in their language, without details."""
-    client: ApsClient = interaction.client  # type: ignore[assignment]
-    catalogs = client.engine.catalogs
-    lang = catalogs.get(catalogs.supported(locale_of(interaction)))
+    client = front(interaction)
+    engine = client.engine
+    key = key_of(interaction)
+    lang = await language.of_user_or_locale(
+        engine.store, engine.catalogs, key.platform, key.user, locale_of(interaction)
+    )
     text = lang.gettext("Sorry, something went wrong on my side. Please try again in a moment.")
     try:
         if interaction.response.is_done():
@@ -232,20 +222,3 @@ async def send_error(interaction: discord.Interaction[Any]) -> None:
             )
     except discord.HTTPException as exc:
         log_http_error(interaction, exc)
-
-
-def log_http_error(interaction: discord.Interaction[Any], exc: discord.HTTPException) -> None:
-    """Log a failed answer by interaction id and error code only: never the contents."""
-    if exc.code in (UNKNOWN_INTERACTION, UNKNOWN_WEBHOOK):
-        log.warning(
-            "discord: interaction %s expired before it was answered (code %s)",
-            interaction.id,
-            exc.code,
-        )
-    else:
-        log.warning(
-            "discord: answering interaction %s failed: HTTP %s, code %s",
-            interaction.id,
-            exc.status,
-            exc.code,
-        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 from discord.ext import tasks
@@ -21,7 +21,17 @@ from bot.sourcewatch import notify
 from bot.sourcewatch.judge import Status
 
 if TYPE_CHECKING:
-    from bot.adapters.discord.client import ApsClient
+    from bot.config import Config
+    from bot.engine import Engine
+
+
+class ApsClient(Protocol):
+    """What the weekly report needs of the client (client.py starts it: no import back)."""
+
+    config: Config
+    engine: Engine
+
+    async def fetch_user(self, user_id: int, /) -> discord.User: ...
 
 log = logging.getLogger(__name__)
 

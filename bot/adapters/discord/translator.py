@@ -6,11 +6,11 @@ import logging
 import re
 
 import discord
-from babel import Locale as BabelLocale
 from discord import app_commands
 
-from bot.adapters.discord.strings import MENU, NAME, OPTION
-from bot.i18n import Catalogs
+from bot.adapters.discord.strings import MENU
+from bot.engine.commands import NAME_CONTEXT, OPTION_CONTEXT
+from bot.i18n import SOURCE_LANGUAGE, Catalogs
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +52,12 @@ class CatalogTranslator(app_commands.Translator):
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
         code = self.catalogs.supported(locale.value)
-        if code is None or code == "en":
+        if code is None or code == SOURCE_LANGUAGE:
             return None
         lang = self.catalogs.get(code)
         language = string.extras.get("language")
         if language:  # a language's name, from CLDR: "Anglais", "Français"
-            translated = BabelLocale.parse(language).get_display_name(code) or ""
-            translated = translated[:1].upper() + translated[1:]
+            translated = self.catalogs.language_name(language, code)
         else:
             msgctxt = string.extras.get("context")
             translated = (
@@ -70,7 +69,10 @@ class CatalogTranslator(app_commands.Translator):
             if len(translated) > 32:
                 log.warning("discord: %s context menu name is longer than 32 characters", code)
                 return None
-        elif context.location in _NAME_LOCATIONS or string.extras.get("context") in (NAME, OPTION):
+        elif context.location in _NAME_LOCATIONS or string.extras.get("context") in (
+            NAME_CONTEXT,
+            OPTION_CONTEXT,
+        ):
             translated = translated.strip().lower()
             if not valid_name(translated):
                 log.warning("discord: %s name %r is not valid for Discord", code, translated)

@@ -29,7 +29,6 @@ from bot.adapters.telegram.request import TrimmedRequest
 from bot.adapters.telegram.sourcewatch import schedule_sources_watch
 from bot.adapters.telegram.startup import on_startup
 from bot.config import ConfigError
-from bot.engine.engine import ADMIN_COMMANDS, COMMANDS
 
 if TYPE_CHECKING:
     from telegram.ext import BaseRateLimiter
@@ -98,22 +97,22 @@ def build_application(
     builder.post_init(on_startup)
     application = builder.build()
     attach_engine(application, engine)
-    register_handlers(application)
+    register_handlers(application, engine)
     schedule_reminders(application)
     schedule_sources_watch(application, config)
     return application
 
 
-def register_handlers(application: Application) -> None:
-    """Commands, private text, group mentions and replies, buttons, inline queries, errors.
+def register_handlers(application: Application, engine: Engine) -> None:
+    """Commands (every one in the engine's table), private text, group mentions and replies,
+    buttons, inline queries, errors.
 
     Only new messages: edited ones, stickers, photos, channel posts and member updates match no
     handler and are dropped.
     """
     new_message = filters.UpdateType.MESSAGE
-    application.add_handler(
-        CommandHandler([*COMMANDS, *ADMIN_COMMANDS], on_command, filters=new_message)
-    )
+    names = [c.name for c in engine.commands]  # admin ones too: the engine checks who sends them
+    application.add_handler(CommandHandler(names, on_command, filters=new_message))
     # an unknown /command in a private chat still gets an answer ("I don't know /foo")
     application.add_handler(
         MessageHandler(new_message & filters.COMMAND & filters.ChatType.PRIVATE, on_command)

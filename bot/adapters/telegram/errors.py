@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 
 from bot.adapters.telegram.context import engine_of
 from bot.adapters.telegram.conversation import PLATFORM, thread_of
+from bot.engine import language
 
 if TYPE_CHECKING:
     from telegram.ext import ContextTypes
@@ -48,9 +49,7 @@ async def _sorry(context: ContextTypes.DEFAULT_TYPE, update: Update) -> str:
     engine = engine_of(context)
     user = update.effective_user
     assert user is not None
-    try:
-        lang = await engine.store.get_lang(PLATFORM, str(user.id))
-    except Exception:  # the store may be what failed
-        lang = None
-    t = engine.catalogs.get(lang or engine.catalogs.supported(user.language_code))
+    t = await language.of_user_or_locale(
+        engine.store, engine.catalogs, PLATFORM, str(user.id), user.language_code
+    )
     return t.gettext("Sorry, something went wrong on my side. Please try again in a moment.")

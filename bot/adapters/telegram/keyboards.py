@@ -14,6 +14,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.adapters.telegram.links import deep_link
 from bot.engine import ActionKind, ChoiceKind, Reply
+from bot.markup import shorten
 
 MAX_LABEL = 64  # longer labels are cut on the button; Telegram would show them truncated anyway
 
@@ -46,5 +47,4 @@ def keyboard(reply: Reply, bot_username: str) -> InlineKeyboardMarkup | None:
 
 
 def _label(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+    return shorten(text, MAX_LABEL)

@@ -1,5 +1,5 @@
 """The command menu Telegram shows next to the input field, in English and in each catalog's
-language (``set_my_commands`` with ``language_code``)."""
+language (``set_my_commands`` with ``language_code``), generated from the engine's command table."""
 
 from __future__ import annotations
 
@@ -9,46 +9,48 @@ from typing import TYPE_CHECKING
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeDefault
 from telegram.error import TelegramError
 
+from bot.adapters.telegram.conversation import PLATFORM
+from bot.engine.commands import offered_on
+from bot.i18n import SOURCE_LANGUAGE
+
 if TYPE_CHECKING:
     from telegram import Bot
 
-    from bot.engine import Engine
+    from bot.engine import Command, Engine
     from bot.i18n import Lang
 
 log = logging.getLogger(__name__)
 
-GROUP_COMMANDS = ("aps", "faq", "help")
 
-
-def command_menu(t: Lang) -> list[BotCommand]:
-    """Every user command with its description in `t`'s language."""
+def command_menu(
+    t: Lang, commands: tuple[Command, ...], *, groups: bool = False
+) -> list[BotCommand]:
+    """The commands the table offers on Telegram (in groups: those marked for groups), each with
+    its summary in `t`'s language."""
     return [
-        BotCommand("aps", t.gettext("Your situation step by step: deadline and checklist")),
-        BotCommand("faq", t.gettext("Ask a question, or browse the topics")),
-        BotCommand("checklist", t.gettext("Your document checklist, to tick off")),
-        BotCommand("remind", t.gettext("Reminders before your deadline: /remind 15/03/2027")),
-        BotCommand("reminders", t.gettext("List or cancel your reminders")),
-        BotCommand("lang", t.gettext("Choose English or French")),
-        BotCommand("help", t.gettext("What I can do")),
-        BotCommand("privacy", t.gettext("What I store about you, and why")),
-        BotCommand("mydata", t.gettext("Show what I store about you")),
-        BotCommand("forget", t.gettext("Delete everything I store about you")),
-        BotCommand("cancel", t.gettext("Stop the walkthrough")),
+        BotCommand(c.name, t.gettext(c.summary))
+        for c in offered_on(commands, PLATFORM)
+        if c.groups or not groups
     ]
 
 
 async def publish_command_menus(bot: Bot, engine: Engine) -> None:
-    """English as the default menu, then one per other language; groups get a shorter one.
+    """The source language's menu as the default, then one per other language; groups get a
+    shorter one.
 
     A failure is logged, not raised: the bot works without menus.
     """
     for code in engine.catalogs.languages:
-        menu = command_menu(engine.catalogs.get(code))
-        language = None if code == "en" else code
+        t = engine.catalogs.get(code)
+        language = None if code == SOURCE_LANGUAGE else code
         try:
-            await bot.set_my_commands(menu, scope=BotCommandScopeDefault(), language_code=language)
             await bot.set_my_commands(
-                [c for c in menu if c.command in GROUP_COMMANDS],
+                command_menu(t, engine.commands),
+                scope=BotCommandScopeDefault(),
+                language_code=language,
+            )
+            await bot.set_my_commands(
+                command_menu(t, engine.commands, groups=True),
                 scope=BotCommandScopeAllGroupChats(),
                 language_code=language,
             )

@@ -17,9 +17,12 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.adapters.telegram.context import engine_of
 from bot.adapters.telegram.conversation import PLATFORM
 from bot.adapters.telegram.delivery import deliver
+from bot.engine import reminder_pump as pump
 
 if TYPE_CHECKING:
     from telegram.ext import Application, CallbackContext
+
+    from bot.engine.reminders import ReminderDelivery
 
 log = logging.getLogger(__name__)
 
@@ -40,21 +43,14 @@ def schedule_reminders(application: Application) -> None:
 
 async def send_due_reminders(context: CallbackContext) -> int:
     """The job: send every due Telegram reminder; how many were sent."""
-    engine = engine_of(context)
-    sent = 0
-    for delivery in await engine.due_reminders(platform=PLATFORM):
-        if not delivery.sendable(engine.clock()):
-            continue  # too little lease left: whoever claims it next sends it
-        try:
-            await deliver(context.bot, delivery.reply, chat_id=int(delivery.key.scope))
-        except (Forbidden, BadRequest) as exc:
-            # final: blocked, chat deleted… retrying would never succeed
-            log.info("reminder %s dropped: %s", delivery.id, type(exc).__name__)
-            await engine.reminder_sent(delivery.id)
-            continue
-        except TelegramError as exc:
-            log.warning("reminder %s not sent (%s); retried later", delivery.id, type(exc).__name__)
-            continue
-        await engine.reminder_sent(delivery.id)
-        sent += 1
-    return sent
+
+    async def send(delivery: ReminderDelivery) -> None:
+        await deliver(context.bot, delivery.reply, chat_id=int(delivery.key.scope))
+
+    return await pump.send_due_reminders(
+        engine_of(context),
+        PLATFORM,
+        send,
+        final=(Forbidden, BadRequest),  # blocked, chat deleted…: retrying would never succeed
+        transient=(TelegramError,),
+    )

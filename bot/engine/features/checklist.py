@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.engine.commands import N_, pgettext
 from bot.engine.reply import Choice, Reply, ReplyKind
-from bot.engine.state import Checklist
-from bot.knowledge.model import flow_context
-from bot.markup import Bold, BulletList, Paragraph, Text, plain_text
+from bot.engine.router import Router
+from bot.engine.turn import inlines
+from bot.knowledge.model import NodeKind, flow_context
+from bot.markup import Bold, BulletList, Paragraph, Text, plain_text, shorten
+from bot.storage.records import Checklist
 
 if TYPE_CHECKING:
-    from bot.engine.engine import _Ctx
-    from bot.engine.state import Conversation
+    from bot.engine.tokens import Token
+    from bot.engine.turn import Turn
     from bot.knowledge.model import Node
+    from bot.storage.records import Conversation
 
+router = Router("checklist")
 MAX_LABEL = 48  # characters of a document shown on its button (the list above has it whole)
 TICKED, UNTICKED = "✅", "⬜"
 
@@ -28,35 +33,35 @@ def applicable(node: Node, answers: dict[str, str]) -> tuple[int, ...]:
     return tuple(i for i, item in enumerate(node.documents) if item.applies(answers))
 
 
-def open_choice(ctx: _Ctx, node: Node, answers: dict[str, str]) -> Choice | None:
+def open_choice(turn: Turn, node: Node, answers: dict[str, str]) -> Choice | None:
     """ "My checklist" under an outcome that has documents for this user."""
     items = applicable(node, answers)
     if not items:
         return None
     mask = format(sum(1 << i for i in items), "x")
-    fields = ("o", ctx.kb.flow.version, str(node.index), mask)
-    return Choice(ctx.codec.encode("c", fields, ctx.owner), ctx.t.gettext("📋 My checklist"))
+    fields = ("o", turn.kb.flow.version, str(node.index), mask)
+    return Choice(turn.token("c", fields), turn.t.gettext("📋 My checklist"))
 
 
-async def on_command(ctx: _Ctx, conv: Conversation | None) -> Reply:
+@router.command(pgettext("command name", "checklist"), N_("Your document checklist, to tick off"))
+async def on_command(turn: Turn, conv: Conversation | None, args: str) -> Reply:
     """/checklist: the walkthrough's current outcome, else the checklist changed last."""
-    if not ctx.private:
-        return ctx.personal()
-    assert ctx.event is not None
-    key = ctx.event.key
-    flow = ctx.kb.flow
+    if not turn.private:
+        return turn.personal()
+    key = turn.key
+    flow = turn.kb.flow
     if conv and conv.node and conv.flow_version == flow.version:
         node = flow.nodes.get(conv.node)
-        if node is not None and node.kind == "outcome":
+        if node is not None and node.kind is NodeKind.OUTCOME:
             items = applicable(node, conv.answers)
             if items:
-                return await _open(ctx, node, items)
-    found = await ctx.engine.store.get_checklist(key.platform, key.user)
+                return await _open(turn, node, items)
+    found = await turn.store.get_checklist(key.platform, key.user)
     if found is None:
-        return ctx.reply(
+        return turn.reply(
             ReplyKind.INFO,
-            ctx.msg(
-                ctx.t.gettext(
+            turn.msg(
+                turn.t.gettext(
                     "You have no checklist yet. Send /aps: the walkthrough ends with the documents "
                     "you need, and a button to tick them off."
                 )
@@ -64,70 +69,70 @@ async def on_command(ctx: _Ctx, conv: Conversation | None) -> Reply:
         )
     node = flow.nodes.get(found.outcome)
     if found.flow_version != flow.version or node is None:
-        return ctx.reply(
+        return turn.reply(
             ReplyKind.INFO,
-            ctx.msg(
-                ctx.t.gettext(
+            turn.msg(
+                turn.t.gettext(
                     "The walkthrough has changed since you made your checklist. Send /aps again "
                     "for an up-to-date one."
                 )
             ),
         )
-    return render(ctx, node, found)
+    return render(turn, node, found)
 
 
-async def on_choice(ctx: _Ctx, fields: tuple[str, ...]) -> Reply:
+@router.button("c")
+async def on_button(turn: Turn, conv: Conversation | None, token: Token) -> Reply:
     """Open the checklist (``o``, with the mask) or tick/untick one item (``t``)."""
-    flow = ctx.kb.flow
+    fields = token.fields
+    flow = turn.kb.flow
     if len(fields) != 4 or fields[1] != flow.version or not fields[2].isdigit():
-        return ctx.expired()
+        return turn.expired()
     action, _, node_index, arg = fields
     node = flow.by_index(int(node_index))
-    if node is None or node.kind != "outcome" or not ctx.private:
-        return ctx.expired()
+    if node is None or node.kind is not NodeKind.OUTCOME or not turn.private:
+        return turn.expired()
     if action == "o":
         try:
             mask = int(arg, 16)
         except ValueError:
-            return ctx.expired()
+            return turn.expired()
         items = tuple(i for i in range(len(node.documents)) if mask >> i & 1)
-        return await _open(ctx, node, items) if items else ctx.expired()
+        return await _open(turn, node, items) if items else turn.expired()
     if action == "t" and arg.isdigit():
-        assert ctx.event is not None
-        key = ctx.event.key
-        store = ctx.engine.store
+        key = turn.key
+        store = turn.store
         found = await store.get_checklist(key.platform, key.user, node.id)
         item = int(arg)
         if found is None or found.flow_version != flow.version or item not in found.items:
-            return ctx.expired()  # forgotten (/forget, retention) or made on an older walkthrough
+            return turn.expired()  # forgotten (/forget, retention) or made on an older walkthrough
         ticked = found.ticked ^ {item}
-        updated = Checklist(node.id, flow.version, found.items, ticked, ctx.now)
+        updated = Checklist(node.id, flow.version, found.items, ticked, turn.now)
         await store.save_checklist(key.platform, key.user, updated)
-        return render(ctx, node, updated)
-    return ctx.expired()
+        return render(turn, node, updated)
+    return turn.expired()
 
 
-async def _open(ctx: _Ctx, node: Node, items: tuple[int, ...]) -> Reply:
+async def _open(turn: Turn, node: Node, items: tuple[int, ...]) -> Reply:
     """The user's checklist for `node`, created (or brought up to date) with `items`."""
-    assert ctx.event is not None
-    key = ctx.event.key
-    store = ctx.engine.store
+    key = turn.key
+    store = turn.store
     found = await store.get_checklist(key.platform, key.user, node.id)
-    version = ctx.kb.flow.version
+    version = turn.kb.flow.version
     ticked = found.ticked & set(items) if found and found.flow_version == version else frozenset()
-    checklist = Checklist(node.id, version, items, frozenset(ticked), ctx.now)
+    checklist = Checklist(node.id, version, items, frozenset(ticked), turn.now)
     if found != checklist:
         await store.save_checklist(key.platform, key.user, checklist)
-    return render(ctx, node, checklist)
+    return render(turn, node, checklist)
 
 
-def render(ctx: _Ctx, node: Node, checklist: Checklist) -> Reply:
+def render(turn: Turn, node: Node, checklist: Checklist) -> Reply:
     """Header with progress, the items with their marks, one button per item."""
-    t = ctx.t
+    t = turn.t
     done, total = len(checklist.ticked), len(checklist.items)
     title = t.pgettext(flow_context(node.id, "title"), node.title)
     blocks: list = [
-        *ctx.msg(
+        *turn.msg(
             t.gettext("**📋 Your checklist: {done}/{total}**"), done=str(done), total=str(total)
         ),
         Paragraph((Text(title),)),
@@ -135,16 +140,14 @@ def render(ctx: _Ctx, node: Node, checklist: Checklist) -> Reply:
     lines = []
     choices = []
     for n, index in enumerate(checklist.items, 1):
-        text = ctx.inlines(
-            ctx.knowledge_text(flow_context(node.id, "documents"), node.documents[index].text)
+        text = inlines(
+            turn.knowledge_text(flow_context(node.id, "documents"), node.documents[index].text)
         )
         mark = TICKED if index in checklist.ticked else UNTICKED
         lines.append((Text(mark + " "), *text))
-        short = " ".join(plain_text((Paragraph(text),)).split())
-        if len(short) > MAX_LABEL:
-            short = short[: MAX_LABEL - 1] + "…"
-        fields = ("t", ctx.kb.flow.version, str(node.index), str(index))
-        choices.append(Choice(ctx.codec.encode("c", fields, ctx.owner), f"{mark} {n}. {short}"))
+        short = shorten(plain_text((Paragraph(text),)), MAX_LABEL)
+        fields = ("t", turn.kb.flow.version, str(node.index), str(index))
+        choices.append(Choice(turn.token("c", fields), f"{mark} {n}. {short}"))
     blocks.append(BulletList(tuple(lines)))
     if done == total:
         footer = t.gettext("All done! Check every document once more before you apply.")
@@ -153,4 +156,4 @@ def render(ctx: _Ctx, node: Node, checklist: Checklist) -> Reply:
     blocks.append(
         Paragraph((Bold((Text(footer),)),)) if done == total else Paragraph((Text(footer),))
     )
-    return ctx.reply(ReplyKind.INFO, tuple(blocks), choices=choices)
+    return turn.reply(ReplyKind.INFO, tuple(blocks), choices=choices)

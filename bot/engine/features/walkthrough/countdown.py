@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.markup import Message
 
 if TYPE_CHECKING:
-    from bot.engine.engine import _Ctx
+    from bot.engine.turn import Turn
 
 URGENT_DAYS = 30
 SOON_DAYS = 60
@@ -40,18 +40,18 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)  # unreachable: every month has a 28th
 
 
-def message(ctx: _Ctx, kind: str, raw: str) -> Message:
+def message(turn: Turn, kind: str, raw: str) -> Message:
     """The countdown line for `kind` to the ISO date `raw` (nothing if it is not a date)."""
     try:
         day = dt.date.fromisoformat(raw)
     except (TypeError, ValueError):
         return ()
-    return _KINDS[kind](ctx, day)
+    return _KINDS[kind](turn, day)
 
 
-def _expiry(ctx: _Ctx, expiry: dt.date) -> Message:
-    t = ctx.t
-    days = (expiry - ctx.today()).days
+def _expiry(turn: Turn, expiry: dt.date) -> Message:
+    t = turn.t
+    days = (expiry - turn.today()).days
     values = {"date": t.date(expiry), "days": str(abs(days))}
     if days < 0:
         template = t.ngettext(
@@ -77,23 +77,23 @@ def _expiry(ctx: _Ctx, expiry: dt.date) -> Message:
             "Your titre expires on {date}: {days} days left. File before that date; earlier is safer.",
             days,
         )
-    return ctx.msg(template, **values)
+    return turn.msg(template, **values)
 
 
-def _renewal_window(ctx: _Ctx, expiry: dt.date) -> Message:
-    t = ctx.t
-    today = ctx.today()
-    facts = ctx.kb.facts
+def _renewal_window(turn: Turn, expiry: dt.date) -> Message:
+    t = turn.t
+    today = turn.today()
+    facts = turn.kb.facts
     opens = add_months(expiry, -int(facts[WINDOW_OPENS].at(today).value))  # type: ignore[arg-type]
     closes = add_months(expiry, -int(facts[WINDOW_CLOSES].at(today).value))  # type: ignore[arg-type]
     values = {
         "opens": t.date(opens),
         "closes": t.date(closes),
         "expiry": t.date(expiry),
-        "late_tax": ctx.engine.facts_for(ctx.kb, t, today)["late_renewal_tax"],
+        "late_tax": turn.engine.texts.facts(turn.kb, t, today)["late_renewal_tax"],
     }
     if expiry < today:
-        return _expiry(ctx, expiry)
+        return _expiry(turn, expiry)
     if today < opens:
         days = (opens - today).days
         template = t.ngettext(
@@ -123,12 +123,12 @@ def _renewal_window(ctx: _Ctx, expiry: dt.date) -> Message:
             "{late_tax} and you must explain the delay.",
             days,
         )
-    return ctx.msg(template, days=str(days), **values)
+    return turn.msg(template, days=str(days), **values)
 
 
-def _card_end(ctx: _Ctx, end: dt.date) -> Message:
-    t = ctx.t
-    days = (end - ctx.today()).days
+def _card_end(turn: Turn, end: dt.date) -> Message:
+    t = turn.t
+    days = (end - turn.today()).days
     if days < 0:
         template = t.ngettext(
             "**Your card or APS ended on {date}, {days} day ago.** Without a pending application "
@@ -153,13 +153,13 @@ def _card_end(ctx: _Ctx, end: dt.date) -> Message:
             "you have a job offer or your business, and before that date.",
             days,
         )
-    return ctx.msg(template, date=t.date(end), days=str(abs(days)))
+    return turn.msg(template, date=t.date(end), days=str(abs(days)))
 
 
-def _abroad_window(ctx: _Ctx, diploma: dt.date) -> Message:
-    t = ctx.t
-    today = ctx.today()
-    years = int(ctx.kb.facts[ABROAD_YEARS].at(today).value)  # type: ignore[arg-type]
+def _abroad_window(turn: Turn, diploma: dt.date) -> Message:
+    t = turn.t
+    today = turn.today()
+    years = int(turn.kb.facts[ABROAD_YEARS].at(today).value)  # type: ignore[arg-type]
     last = add_months(diploma, 12 * years)
     days = (last - today).days
     if days < 0:
@@ -169,10 +169,10 @@ def _abroad_window(ctx: _Ctx, diploma: dt.date) -> Message:
         "You obtained your diploma on {diploma}: you can apply until **{date}**, {days} days left.",
         days,
     )
-    return ctx.msg(template, diploma=t.date(diploma), date=t.date(last), days=str(days))
+    return turn.msg(template, diploma=t.date(diploma), date=t.date(last), days=str(days))
 
 
-_KINDS: dict[str, Callable[[_Ctx, dt.date], Message]] = {
+_KINDS: dict[str, Callable[[Turn, dt.date], Message]] = {
     "expiry": _expiry,
     "renewal_window": _renewal_window,
     "card_end": _card_end,

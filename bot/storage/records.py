@@ -1,9 +1,33 @@
-"""The state kept per conversation: where the user is in the walkthrough, and what they answered."""
+"""What the Store keeps: conversation keys and the state records saved under them.
+
+Below both the engine and the stores: the stores (de)serialise these records, the engine reads and
+writes them through the `Store` interface, and neither needs the other to describe them.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+
+# one encoder for every record: json.dumps with options builds a new encoder at every call
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_COMPACT_ASCII = json.JSONEncoder(separators=(",", ":")).encode
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationKey:
+    """Who is talking where: (platform, scope, user).
+
+    `scope` is the chat, channel or DM the conversation lives in, so the same student can run one
+    walkthrough in a private chat and see FAQ answers in a group without either disturbing the other.
+    """
+
+    platform: str
+    scope: str
+    user: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.scope}:{self.user}"
 
 
 @dataclass
@@ -31,7 +55,7 @@ class Conversation:
 
     def to_json(self) -> str:
         # built by hand: dataclasses.asdict deep-copies and was a tenth of a turn's cost
-        return json.dumps(
+        return _COMPACT(
             {
                 "node": self.node,
                 "history": self.history,
@@ -40,9 +64,7 @@ class Conversation:
                 "step": self.step,
                 "nonce": self.nonce,
                 "updated_at": self.updated_at,
-            },
-            separators=(",", ":"),
-            ensure_ascii=False,
+            }
         )
 
     @classmethod
@@ -85,7 +107,7 @@ class Reminder:
     next_at: float
 
     def to_json(self) -> str:
-        return json.dumps(
+        return _COMPACT_ASCII(
             {
                 "id": self.id,
                 "platform": self.platform,
@@ -96,8 +118,7 @@ class Reminder:
                 "due": self.due,
                 "lang": self.lang,
                 "next_at": self.next_at,
-            },
-            separators=(",", ":"),
+            }
         )
 
     @classmethod
@@ -135,15 +156,14 @@ class Checklist:
     updated_at: float = 0.0
 
     def to_json(self) -> str:
-        return json.dumps(
+        return _COMPACT_ASCII(
             {
                 "outcome": self.outcome,
                 "flow_version": self.flow_version,
                 "items": list(self.items),
                 "ticked": sorted(self.ticked),
                 "updated_at": self.updated_at,
-            },
-            separators=(",", ":"),
+            }
         )
 
     @classmethod

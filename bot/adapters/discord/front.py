@@ -1,0 +1,71 @@
+"""What the Discord modules need of the client, typed here so none of them imports client.py.
+
+`ApsClient` (client.py) is built from the other modules; they, in turn, reach the engine and the
+answering machinery through ``interaction.client``, typed as `Front`. So imports point one way:
+client → commands, reminders → respond → buttons → front, keys.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from typing import TYPE_CHECKING, Any, Protocol
+
+import discord
+
+if TYPE_CHECKING:
+    from bot.engine import Engine, Event
+
+
+log = logging.getLogger(__name__)
+
+UNKNOWN_INTERACTION = 10062  # the 3 s (or 15 min) window has passed
+UNKNOWN_WEBHOOK = 10015  # the interaction token is no longer valid
+
+
+class Mode(enum.Enum):
+    """Where an answer goes."""
+
+    NEW = "new"  # a new message (a slash command, a context menu, "share", "continue privately")
+    UPDATE = "update"  # replaces the message whose button was clicked (a walkthrough step)
+
+
+class Front(Protocol):
+    """The Discord client as the other modules see it."""
+
+    engine: Engine
+    defer_after: float
+
+    async def answer(
+        self,
+        interaction: discord.Interaction[Any],
+        event: Event,
+        *,
+        mode: Mode = Mode.NEW,
+        ephemeral: bool = True,
+    ) -> None:
+        """Hand `event` to the engine and answer `interaction` with the reply."""
+
+    async def fetch_user(self, user_id: int, /) -> discord.User: ...
+
+
+def front(interaction: discord.Interaction[Any]) -> Front:
+    """The client that received `interaction`."""
+    return interaction.client  # type: ignore[return-value]
+
+
+def log_http_error(interaction: discord.Interaction[Any], exc: discord.HTTPException) -> None:
+    """Log a failed answer by interaction id and error code only: never the contents."""
+    if exc.code in (UNKNOWN_INTERACTION, UNKNOWN_WEBHOOK):
+        log.warning(
+            "discord: interaction %s expired before it was answered (code %s)",
+            interaction.id,
+            exc.code,
+        )
+    else:
+        log.warning(
+            "discord: answering interaction %s failed: HTTP %s, code %s",
+            interaction.id,
+            exc.status,
+            exc.code,
+        )

@@ -1,0 +1,63 @@
+"""'Was this helpful? 👍 👎' under FAQ answers, counted per entry without knowing who voted.
+
+Each answer shown carries its own random nonce in its vote buttons; the Store remembers used
+nonces (with no user id), so a displayed answer counts one vote. The limit: a user who asks the
+same question again gets fresh buttons and can vote again. Tying a vote to the user would mean
+storing who voted next to what they voted, which the counters deliberately never do.
+
+In a group, the buttons belong to no one (owner `ANYONE`): the first reader to vote is counted.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+from bot.engine import insight
+from bot.engine.reply import Choice, ChoiceKind, Reply, ReplyKind
+from bot.engine.router import Router
+from bot.engine.tokens import ANYONE
+
+if TYPE_CHECKING:
+    from bot.engine.tokens import Token
+    from bot.engine.turn import Turn
+    from bot.knowledge.model import FaqEntry
+    from bot.storage.records import Conversation
+
+router = Router("feedback")
+UP, DOWN = "u", "d"
+
+
+def vote_choices(turn: Turn, entry: FaqEntry, private: bool) -> list[Choice]:
+    """The 👍 and 👎 buttons for one display of `entry`."""
+    nonce = secrets.token_hex(4)
+    owner = turn.owner if private else ANYONE
+    fields = (turn.kb.version, str(entry.index))
+    return [
+        Choice(turn.codec.encode("v", (*fields, vote, nonce), owner), label, ChoiceKind.NAV)
+        for vote, label in (
+            (UP, turn.t.gettext("👍 Helpful")),
+            (DOWN, turn.t.gettext("👎 Not helpful")),
+        )
+    ]
+
+
+@router.button("v", anyone=True)
+async def on_vote(turn: Turn, conv: Conversation | None, token: Token) -> Reply:
+    """Count a vote once per displayed answer; thank the voter either way."""
+    if len(token.fields) != 4:
+        return turn.expired()
+    version, index, vote, nonce = token.fields
+    entries = turn.kb.faq.entries
+    bad_index = not index.isdigit() or int(index) >= len(entries)
+    if version != turn.kb.version or bad_index or vote not in (UP, DOWN):
+        return turn.expired()
+    entry = entries[int(index)]
+    store = turn.store
+    reply = Reply(kind=ReplyKind.ACK, lang=turn.t.code)
+    if await store.use_vote(nonce, turn.now):
+        await store.bump((insight.VOTE_UP if vote == UP else insight.VOTE_DOWN) + entry.id)
+        reply.alert = turn.t.gettext("Thank you for your feedback!")
+    else:
+        reply.alert = turn.t.gettext("Your vote on this answer was already counted. Thank you!")
+    return reply

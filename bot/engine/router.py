@@ -1,0 +1,186 @@
+"""Routers: each feature declares its commands, its button kinds and its free-text handler on one.
+
+As in aiogram, a feature module creates its own ``router = Router("faq")`` and decorates its
+handlers there, so a command's name, its help line and its code sit together; the engine includes
+the features' routers in one (`bot.engine.features.ROUTER`) and dispatches every event through it:
+
+- a command to the handler of that name (unknown, or admin-only for a non-admin: "I don't know
+  /x");
+- a button to the handler of its token's kind (``w``, ``f``…, see `bot.engine.tokens`), once the
+  token is authentic and the clicker is the user it was made for;
+- free text to the text handlers in order, until one answers (the walkthrough's date question
+  first, then the FAQ).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.engine.commands import Arg, Command, Hint
+from bot.engine.events import EventKind
+from bot.engine.reply import ReplyKind
+from bot.engine.tokens import ANYONE, Token
+
+if TYPE_CHECKING:
+    from bot.engine.reply import Reply
+    from bot.engine.turn import Turn
+    from bot.storage.records import Conversation
+
+    CommandHandler = Callable[[Turn, Conversation | None, str], Awaitable[Reply]]
+    ButtonHandler = Callable[[Turn, Conversation | None, Token], Awaitable[Reply]]
+    TextHandler = Callable[[Turn, Conversation | None, str], Awaitable[Reply | None]]
+
+
+@dataclass(frozen=True)
+class ButtonKind:
+    """One kind of button token and its handler.
+
+    Attributes:
+        kind: the token's first field (``w``, ``f``, ``l``, ``r``, ``c``, ``v``).
+        handler: ``async (turn, conversation, token) -> Reply``.
+        anyone: a token whose owner is `ANYONE` may be clicked by anyone (votes in a group).
+    """
+
+    kind: str
+    handler: ButtonHandler
+    anyone: bool = False
+
+
+class Router:
+    """Commands, button kinds and text handlers of one feature, or of several included ones."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.commands: dict[str, Command] = {}
+        self.buttons: dict[str, ButtonKind] = {}
+        self.texts: list[TextHandler] = []
+        self.hints: list[Hint] = []
+
+    # ------------------------------------------------------------------ declaring
+
+    def command(
+        self,
+        name: str,
+        summary: str = "",
+        *,
+        offered: bool = True,
+        hidden_on: tuple[str, ...] = (),
+        groups: bool = False,
+        admin: bool = False,
+        arg: Arg | None = None,
+    ) -> Callable[[CommandHandler], CommandHandler]:
+        """Register the decorated ``async (turn, conversation, args)`` as ``/name``."""
+
+        def register(handler: CommandHandler) -> CommandHandler:
+            self._add_command(
+                Command(
+                    name=name,
+                    handler=handler,
+                    summary=summary,
+                    offered=offered and bool(summary) and not admin,
+                    hidden_on=frozenset(hidden_on),
+                    groups=groups,
+                    admin=admin,
+                    arg=arg,
+                )
+            )
+            return handler
+
+        return register
+
+    def button(
+        self, kind: str, *, anyone: bool = False
+    ) -> Callable[[ButtonHandler], ButtonHandler]:
+        """Register the decorated ``async (turn, conversation, token)`` for tokens of `kind`."""
+
+        def register(handler: ButtonHandler) -> ButtonHandler:
+            self._add_button(ButtonKind(kind, handler, anyone))
+            return handler
+
+        return register
+
+    def text(self, handler: TextHandler) -> TextHandler:
+        """Register ``async (turn, conversation, text) -> Reply | None``; None passes it on."""
+        self.texts.append(handler)
+        return handler
+
+    def hint(self, text: str, *, only_on: tuple[str, ...] = (), hidden_on: tuple[str, ...] = ()):
+        """A line /help shows after the commands (a catalog msgid, marked with `N_`)."""
+        self.hints.append(Hint(text, frozenset(only_on), frozenset(hidden_on)))
+
+    def include(self, *routers: Router) -> Router:
+        """Add other routers' commands, buttons, text handlers and hints, in that order."""
+        for router in routers:
+            for command in router.commands.values():
+                self._add_command(command)
+            for button in router.buttons.values():
+                self._add_button(button)
+            self.texts.extend(router.texts)
+            self.hints.extend(router.hints)
+        return self
+
+    def _add_command(self, command: Command) -> None:
+        if command.name in self.commands:
+            raise ValueError(f"{self.name}: /{command.name} is registered twice")
+        self.commands[command.name] = command
+
+    def _add_button(self, button: ButtonKind) -> None:
+        if button.kind in self.buttons:
+            raise ValueError(f"{self.name}: button kind {button.kind!r} is registered twice")
+        self.buttons[button.kind] = button
+
+    # ------------------------------------------------------------------ dispatching
+
+    async def dispatch(self, turn: Turn, conv: Conversation | None) -> Reply:
+        """The reply to `turn`'s event."""
+        event = turn.event
+        assert event is not None
+        if event.kind is EventKind.COMMAND:
+            return await self.on_command(turn, conv)
+        if event.kind is EventKind.CHOICE:
+            return await self.on_button(turn, conv)
+        return await self.on_text(turn, conv, event.text)
+
+    async def on_command(self, turn: Turn, conv: Conversation | None) -> Reply:
+        assert turn.event is not None
+        name = turn.event.command
+        command = self.commands.get(name)
+        if command is None or (command.admin and not turn.engine.is_admin(turn.key)):
+            return unknown_command(turn, name)
+        return await command.handler(turn, conv, turn.event.text.strip())
+
+    async def on_button(self, turn: Turn, conv: Conversation | None) -> Reply:
+        assert turn.event is not None
+        token = turn.codec.decode(turn.event.token)
+        if token is None:
+            return turn.expired()
+        button = self.buttons.get(token.kind)
+        anyones = button is not None and button.anyone and token.owner == ANYONE
+        if token.owner != turn.owner and not anyones:
+            r = turn.reply(ReplyKind.NOT_YOURS)
+            r.alert = turn.t.gettext(
+                "These buttons belong to someone else. Send /aps or /faq for your own."
+            )
+            return r
+        if button is None:
+            return turn.expired()
+        return await button.handler(turn, conv, token)
+
+    async def on_text(self, turn: Turn, conv: Conversation | None, text: str) -> Reply:
+        for handler in self.texts:
+            reply = await handler(turn, conv, text)
+            if reply is not None:
+                return reply
+        raise LookupError(f"{self.name}: no text handler answered (include the FAQ's)")
+
+
+def unknown_command(turn: Turn, name: str) -> Reply:
+    return turn.reply(
+        ReplyKind.ERROR,
+        turn.msg(
+            turn.t.gettext("I don't know the command /{command}. Send /help to see what I can do."),
+            command=name[:32],
+        ),
+    )

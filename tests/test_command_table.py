@@ -1,0 +1,132 @@
+"""One command table, read by every platform: each offers exactly what the table marks for it.
+
+The engine's table (`Engine.commands`, declared by the feature routers) is the only list of
+commands. Telegram's menus and handlers, Discord's slash commands and /help on every platform are
+generated from it; these tests fail if any of them drifts from it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from discord import app_commands
+
+from bot.adapters.discord import build_client
+from bot.adapters.telegram import build_application
+from bot.adapters.telegram.menus import command_menu
+from bot.config import Config, Secret
+from bot.engine import ArgKind, Engine
+from bot.engine.commands import PLATFORMS, offered_on
+from bot.engine.router import Router
+from bot.testing import Client
+
+TELEGRAM_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+
+
+@pytest.fixture
+def engine(make_engine) -> Engine:
+    return make_engine()
+
+
+def names(commands) -> set[str]:
+    return {c.name for c in commands}
+
+
+def test_the_table_is_complete_and_consistent(engine: Engine) -> None:
+    table = {c.name: c for c in engine.commands}
+    assert {"start", "aps", "faq", "lang", "help", "privacy", "mydata", "forget"} <= set(table)
+    assert {"remind", "reminders", "checklist", "cancel", "back", "restart"} <= set(table)
+    assert {n for n, c in table.items() if c.admin} == {"reload", "stats"}
+    for command in engine.commands:
+        assert TELEGRAM_NAME.match(command.name), command.name  # valid on every platform
+        if command.offered:
+            assert command.summary and len(command.summary) <= 100, command.name
+        assert not (command.admin and command.offered), command.name  # admins are never listed
+    assert table["faq"].arg is not None and table["faq"].arg.kind is ArgKind.QUESTION
+    assert table["lang"].arg is not None and table["lang"].arg.kind is ArgKind.LANGUAGE
+
+
+def test_a_command_cannot_be_registered_twice() -> None:
+    first, second = Router("a"), Router("b")
+    for router in (first, second):
+
+        @router.command("same", "Twice")
+        async def handler(turn, conv, args):  # pragma: no cover: never called
+            raise AssertionError
+
+    with pytest.raises(ValueError, match="/same is registered twice"):
+        Router("all").include(first, second)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+async def test_help_lists_what_the_table_offers_on_each_platform(
+    engine: Engine, platform: str
+) -> None:
+    client = Client(engine, platform=platform)
+    await client.send("/help")
+    listed = set(re.findall(r"^• /([a-z_]+):", client.text, re.MULTILINE))
+    assert listed == names(offered_on(engine.commands, platform))
+    assert "cancel" in listed or platform == "discord"  # Discord's walkthrough has its own button
+
+
+def test_telegram_menus_and_handlers_follow_the_table(engine: Engine) -> None:
+    app = build_application(Config(telegram_token=Secret("123:abc")), engine)
+    handled = set()
+    for group in app.handlers.values():
+        for handler in group:
+            handled |= set(getattr(handler, "commands", ()))
+    assert handled == names(engine.commands)  # every command works when typed, admin ones too
+    for code in engine.catalogs.languages:
+        t = engine.catalogs.get(code)
+        menu = command_menu(t, engine.commands)
+        assert [c.command for c in menu] == [
+            c.name for c in offered_on(engine.commands, "telegram")
+        ]
+        assert all(c.description for c in menu)
+        groups = {c.command for c in command_menu(t, engine.commands, groups=True)}
+        assert groups == {c.name for c in engine.commands if c.groups} == {"aps", "faq", "help"}
+
+
+async def test_discord_slash_commands_follow_the_table(engine: Engine) -> None:
+    client = build_client(Config(), engine)
+    try:
+        slash = {
+            c.name: c for c in client.tree.get_commands() if isinstance(c, app_commands.Command)
+        }
+        assert set(slash) == names(offered_on(engine.commands, "discord"))
+        for command in offered_on(engine.commands, "discord"):
+            options = slash[command.name].parameters
+            assert [p.display_name for p in options] == ([command.arg.name] if command.arg else [])
+            assert slash[command.name].description == command.summary
+    finally:
+        await client.close()
+
+
+async def test_a_new_command_is_one_decorated_handler(make_engine) -> None:
+    """A feature router with one new command: every platform offers it, nothing else changes."""
+    from bot.engine.commands import N_, pgettext
+    from bot.engine.features import ROUTER
+    from bot.engine.reply import ReplyKind
+
+    feature = Router("ping")
+
+    @feature.command(pgettext("command name", "ping"), N_("Check that I am here"))
+    async def ping(turn, conv, args):
+        return turn.reply(ReplyKind.INFO, turn.msg("pong {args}", args=args))
+
+    engine = make_engine(router=Router("all").include(ROUTER, feature))
+    client = Client(engine, platform="console")
+    await client.send("/ping hello")
+    assert client.text == "pong hello"
+    await client.send("/help")
+    assert "/ping: Check that I am here" in client.text
+    t = engine.catalogs.get("fr")
+    assert "ping" in [c.command for c in command_menu(t, engine.commands)]
+    app = build_application(Config(telegram_token=Secret("123:abc")), engine)
+    assert any("ping" in getattr(h, "commands", ()) for g in app.handlers.values() for h in g)
+    discord = build_client(Config(), engine)
+    try:
+        assert "ping" in {c.name for c in discord.tree.get_commands()}
+    finally:
+        await discord.close()

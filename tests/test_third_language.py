@@ -5,12 +5,14 @@ the real English and French ones. With it, German is offered by /lang and chosen
 locale, its replies use its strings (English where it has none), its dates are formatted by Babel,
 and dates typed with German month names are read, on every path that reads a date.
 
-The FAQ search in the new language (a lexicon file, knowledge/lexicon/<lang>.yaml) belongs to the
-issue that moves the lexicons into data; its part of this proof will join this file.
+The FAQ search reads the new language from one more data file, knowledge/lexicon/<lang>.yaml
+(the fixture's lexicon/de.yaml): its stop words tell the language of a question, its stemmer and
+concepts read it, and the catalog's German answers are indexed too.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -128,3 +130,44 @@ async def test_discord_gets_the_german_command_names(catalogs: Catalogs) -> None
         app_commands.TranslationContextLocation.command_name, None
     )
     assert await translator.translate(name, DiscordLocale.german, context) == "hilfe"
+
+
+def test_the_search_reads_the_new_language_from_its_lexicon_file(
+    catalogs: Catalogs, tmp_path: Path
+) -> None:
+    """A German lexicon file and the German of one answer in the catalog: the question is read as
+    German (language vote from its stop words), searched with the German stemmer and concepts,
+    and answered in German, with no change to Python."""
+    from babel.messages.pofile import read_po, write_po
+
+    from bot.knowledge import load_knowledge
+    from bot.knowledge.model import faq_context
+
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KB.path, knowledge)
+    shutil.copy(FIXTURE.parent / "lexicon" / "de.yaml", knowledge / "lexicon" / "de.yaml")
+    fee = KB.faq.by_id["fee"]
+    po = catalogs.locales_dir / "de" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    catalog.add(fee.title, "Was kostet die Karte?", context=faq_context("fee", "title"))
+    catalog.add(
+        fee.answer,
+        "Die RECE-Karte kostet **{fee_rece}** ({rece_tax} Steuer + {stamp_duty} Stempelgebühr), "
+        "in elektronischen Steuermarken. Eine APS kann {aps_tax} kosten. ⚠️ Fragen Sie Ihre "
+        "Präfektur nach dem Betrag.",
+        context=faq_context("fee", "answer"),
+    )
+    with po.open("wb") as f:
+        write_po(f, catalog)
+    german = Catalogs(catalogs.locales_dir)
+    kb = load_knowledge(knowledge, catalogs=german)
+
+    assert kb.faq.index.guess_lang("Wie viel kostet die Karte für die Arbeitssuche?") == "de"
+    best = kb.faq.index.search("Wie viel kosten die Steuermarken?").best
+    assert best is not None and best.entry_id == "fee"
+
+    client = Client(Engine(kb, MemoryStore(), german, clock=FakeClock(), flood_control=False))
+    reply = asyncio.run(client.send("Wie viel kostet die Karte?"))
+    assert reply.lang == "de" and reply.faq_id == "fee"
+    assert "Was kostet die Karte?" in client.text and "Steuermarken" in client.text

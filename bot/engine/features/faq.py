@@ -102,8 +102,15 @@ def faq_reply(turn: Turn, result: SearchResult, private: bool) -> Reply:
     t = turn.t
     faq = turn.kb.faq
     if result.confident:
+        # the runners-up the search found come first among the "Related" buttons: a question
+        # that fits two entries gets the best one and, one tap away, the other
+        nearby = tuple(m.entry_id for m in result.matches[1:])
         return entry_reply(
-            turn, faq.by_id[result.matches[0].entry_id], detail=False, private=private
+            turn,
+            faq.by_id[result.matches[0].entry_id],
+            detail=False,
+            private=private,
+            nearby=nearby,
         )
     if result.matches:
         r = turn.reply(
@@ -131,10 +138,15 @@ def title(turn: Turn, entry: FaqEntry) -> str:
 
 
 def entry_reply(
-    turn: Turn, entry: FaqEntry, detail: bool, private: bool = True, votes: bool = True
+    turn: Turn,
+    entry: FaqEntry,
+    detail: bool,
+    private: bool = True,
+    votes: bool = True,
+    nearby: tuple[str, ...] = (),
 ) -> Reply:
     """An FAQ answer; `votes` adds 👍/👎 (not in inline mode: its buttons come back with no
-    message to answer)."""
+    message to answer); `nearby` entries (the search's runners-up) lead the related buttons."""
     t = turn.t
     header = Paragraph((Bold((Text(title(turn, entry)),)),))
     body = turn.knowledge_text(faq_context(entry.id, "answer"), entry.answer)
@@ -153,7 +165,8 @@ def entry_reply(
         return r
     if entry.more and not detail:
         r.choices.append(Choice(ftoken(turn, DETAIL, entry.index), t.gettext("Tell me more")))
-    for rid in entry.related[:MAX_RELATED]:
+    related = [r for r in dict.fromkeys((*nearby, *entry.related)) if r != entry.id]
+    for rid in related[:MAX_RELATED]:
         rel = turn.kb.faq.by_id[rid]
         r.choices.append(Choice(ftoken(turn, ANSWER, rel.index), title(turn, rel)))
     r.choices.extend(vote_buttons)

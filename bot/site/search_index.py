@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 from bot.search.analyze import Analyzer
 
+INDEX_FILE = "search-index.json"  # in each language's folder, next to search.html
 FORMAT = 2
 TITLE, KEYWORD, EXAMPLE, BODY = 3, 3, 2, 1
 _PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)

@@ -11,7 +11,7 @@ from bot.engine import Choice, Reply
 from bot.render.html import escape, render_message
 
 # The engine's token kind for reminder buttons (bot/engine/tokens.py). The web has no way to send
-# a message later, so those buttons are not shown here (see `bot.web.app`, /remind).
+# a message later, so those buttons are not shown here (see `bot.web.chat`, /remind).
 REMINDER_TOKEN_PREFIX = "r."
 
 

@@ -33,6 +33,7 @@ class ApsClient(Protocol):
 
     async def fetch_user(self, user_id: int, /) -> discord.User: ...
 
+
 log = logging.getLogger(__name__)
 
 

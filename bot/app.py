@@ -20,9 +20,14 @@ def freeze_long_lived() -> None:
 
 
 def build_engine(
-    config: Config, *, database: str | None = None, flood_control: bool = True
+    config: Config,
+    *,
+    database: str | None = None,
+    flood_control: bool = True,
+    serving: bool = False,
 ) -> Engine:
-    """Load knowledge and catalogs, open the store, and return a ready engine.
+    """Load knowledge and catalogs, open the store, and return a ready engine; `serving` (a
+    long-running bot) also builds the FAQ search index now, so no user waits for it.
 
     Raises:
         KnowledgeError: the knowledge base is invalid.
@@ -41,5 +46,7 @@ def build_engine(
         admins=config.admins,
         flood_control=flood_control,
     )
+    if serving:
+        _ = knowledge.faq.index
     freeze_long_lived()
     return engine

@@ -37,6 +37,7 @@ from bot.resources import bundled
 
 if TYPE_CHECKING:
     from bot.i18n import Catalogs
+    from bot.search.index import FaqIndex
 
 __all__ = ["DEFAULT_KNOWLEDGE_DIR", "fact_checked", "load_knowledge", "load_sources"]
 DEFAULT_KNOWLEDGE_DIR = bundled("knowledge")  # the installation's own; see bot/resources.py
@@ -105,12 +106,16 @@ def load_knowledge(
     rules = load_rules(raw["faq.yaml"].get("rules"), lexicons, faq_c.file, problems)
     if any(not p.warning for p in problems):
         raise KnowledgeError(problems)
-    if catalogs is None:
-        from bot.i18n import Catalogs  # the default catalogs, when the caller has none
 
-        catalogs = Catalogs()
-    index = build_index(faq.entries, facts, lexicons, rules, catalogs, today)
-    faq = dataclasses.replace(faq, index=index)
+    def index() -> FaqIndex:
+        langs = catalogs
+        if langs is None:
+            from bot.i18n import Catalogs  # the default catalogs, when the caller has none
+
+            langs = Catalogs()
+        return build_index(faq.entries, facts, lexicons, rules, langs, today)
+
+    faq = dataclasses.replace(faq, build_index=index)
     return Knowledge(
         path=path,
         flow=flow,
@@ -256,4 +261,4 @@ def _load_faq(
             elif r == e.id:
                 c.error(lines[e.id], f"faq {e.id}: an entry cannot be related to itself")
     # the search index is built once the facts and lexicons are known (faq_search.build_index)
-    return Faq(tuple(entries), MappingProxyType(by_id), MappingProxyType(topics), None)  # type: ignore[arg-type]
+    return Faq(tuple(entries), MappingProxyType(by_id), MappingProxyType(topics))

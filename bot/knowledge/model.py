@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -245,10 +246,18 @@ class FaqEntry:
 
 @dataclass(frozen=True)
 class Faq:
+    """The FAQ entries, and their search index, built when first needed: ``aps-bot check`` and
+    the site's pages never wait for it; a running bot builds it at start or on its first
+    question."""
+
     entries: tuple[FaqEntry, ...]
     by_id: Mapping[str, FaqEntry]
     topics: Mapping[str, str]  # id -> English label
-    index: FaqIndex
+    build_index: Callable[[], FaqIndex] = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+
+    @cached_property
+    def index(self) -> FaqIndex:
+        return self.build_index()
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,16 @@ class Analyzer:
                     stem = lx.stem(words[0])
                     if len(stem) >= MIN_CONCEPT_STEM:  # "fils" → "fil" would catch "file"
                         stems.setdefault(stem, token)
-        self._longest = max((len(p) for p in (*self.phrases, *self.spellings)), default=1)
+        # for each first word, the longest phrase (or spelling) it starts: most words start none,
+        # and are passed over without building a single tuple
+        self._phrase_len: dict[str, int] = {}
+        self._spelling_len: dict[str, int] = {}
+        for table, lengths in (
+            (self.phrases, self._phrase_len),
+            (self.spellings, self._spelling_len),
+        ):
+            for key in table:
+                lengths[key[0]] = max(lengths.get(key[0], 0), len(key))
         # words that are stop words in one language only: they tell a question's language
         self.lang_words = {
             lx.lang: frozenset(
@@ -115,8 +124,9 @@ class Analyzer:
         words = fold(rest).split()
         out: list[str] = []
         i = 0
+        longest = self._spelling_len
         while i < len(words):
-            for size in range(min(self._longest, len(words) - i), 0, -1):
+            for size in range(min(longest.get(words[i], 0), len(words) - i), 0, -1):
                 replacement = self.spellings.get(tuple(words[i : i + size]))
                 if replacement is not None:
                     out.extend(replacement)
@@ -131,8 +141,9 @@ class Analyzer:
         """``(word, concept token or None)``, phrases joined into one chunk (longest first)."""
         out: list[tuple[str, str | None]] = []
         i = 0
+        longest = self._phrase_len
         while i < len(words):
-            for size in range(min(self._longest, len(words) - i), 1, -1):
+            for size in range(min(longest.get(words[i], 0), len(words) - i), 1, -1):
                 token = self.phrases.get(tuple(words[i : i + size]))
                 if token is not None:
                     out.append((" ".join(words[i : i + size]), token))
@@ -162,6 +173,10 @@ class Analyzer:
 
     def doc_terms(self, text: str, lang: str) -> list[str]:
         """The terms of a knowledge text written in `lang`."""
+        return self.doc_analysis(text, lang)[0]
+
+    def doc_analysis(self, text: str, lang: str) -> tuple[list[str], list[str]]:
+        """The terms of a knowledge text written in `lang`, and its content words."""
         numbers, words = self._words(text)
         lx = self.lexicons.get(lang) or next(iter(self.lexicons.values()))
         out = list(numbers)
@@ -173,7 +188,7 @@ class Analyzer:
             out.append(token)
             if " " not in word and word not in self.stop_words:
                 out.append(SURFACE + word)
-        return out
+        return out, [w for w in words if w not in self.stop_words]
 
     # ------------------------------------------------------------------ question side
 

@@ -168,13 +168,12 @@ class FaqIndex:
             length: dict[str, int] = defaultdict(int)
             examples: list[frozenset[str]] = []
             for name, lang, text in doc.fields:
-                terms = self.analyzer.doc_terms(text, lang)
+                terms, words = self.analyzer.doc_analysis(text, lang)
                 if name == "examples" and terms:
                     examples.append(frozenset(terms))
                 for term in terms:
                     tf[(name, term)] += 1
                 length[name] += len(terms)
-                words = self.analyzer.content_words(text)
                 surface.update(w for w in words if len(w) >= 4 and not w.isdigit())
                 if name == "examples":
                     lang_words[lang].update(words)

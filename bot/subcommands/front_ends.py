@@ -44,7 +44,7 @@ def web(config: Config, host: str, port: int, database: str | None) -> int:
     )
 
     async def main() -> None:
-        engine = build_engine(config, database=database)
+        engine = build_engine(config, database=database, serving=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -71,7 +71,7 @@ def run(config: Config) -> int:
     from bot.app import build_engine
 
     async def main() -> None:
-        engine = build_engine(config)
+        engine = build_engine(config, serving=True)
         try:
             await run_platforms(config, engine)
         finally:

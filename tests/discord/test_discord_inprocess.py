@@ -155,6 +155,9 @@ async def test_faq_answer_is_an_embed_with_sources_and_share(harness: Harness) -
     embed = sent.embeds[0]
     assert embed["footer"]["text"].startswith("Sources:")
     assert len(embed["description"]) <= 4096
+    # the 2026 fee, and for a year the note that it changed (issue 11)
+    assert "€150" in embed["description"] and "since May 2026; €75 before" in embed["description"]
+    assert "checked 30 November 2026" in embed["footer"]["text"]
     assert any(b.get("url", "").startswith("http") for b in sent.buttons)  # the sources' links
     shared = await harness.click(sent, "Share in channel")
     assert shared is not sent and not shared.ephemeral

@@ -43,7 +43,9 @@ async def test_group_faq_is_short_with_a_more_in_private_button(bot: RunningBot)
     assert [b["text"] for b in votes] == ["👍 Utile", "👎 Pas utile"]
     assert button["text"] == "La suite en privé"
     assert button["url"] == f"https://t.me/{bot.username}?start=faq_fee"
-    assert "€" in sent["text"]
+    # the 2026 fee, and for a year the note that it changed (issue 11)
+    text = sent["text"].replace("\xa0", " ").replace("\u202f", " ")
+    assert "150 €" in text and "depuis mai 2026 ; 75 € avant" in text
 
     # the deep link gives the full answer in private
     mark = api.mark()

@@ -33,8 +33,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.engine.features.faq import MAX_DID_YOU_MEAN  # the choices "did you mean" shows
+
 QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "questions.yaml"
-SHOWN = 3  # choices under "did you mean" (the engine shows three)
 CLASSES = ("right", "suggested", "unsure", "wrong", "missed", "idk")
 
 
@@ -83,7 +84,7 @@ def classify(q: Question, got: Outcome) -> str:
     if got.direct is not None:
         return "right" if got.direct in q.expect else "wrong"
     if got.choices:
-        return "suggested" if q.expect & set(got.choices[:SHOWN]) else "unsure"
+        return "suggested" if q.expect & set(got.choices[:MAX_DID_YOU_MEAN]) else "unsure"
     return "missed"
 
 
@@ -94,7 +95,7 @@ def ours(index) -> Callable[[str], Outcome]:
         result = index.search(text)
         if result.confident:
             return Outcome(result.matches[0].entry_id)
-        return Outcome(None, tuple(m.entry_id for m in result.matches[:SHOWN]))
+        return Outcome(None, tuple(m.entry_id for m in result.matches[:MAX_DID_YOU_MEAN]))
 
     return ask
 

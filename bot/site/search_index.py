@@ -3,7 +3,7 @@
 Texts are normalised at build time the way the bot reads questions (`bot.search`: case, accents,
 punctuation, the lexicons' stop words, other spellings and concepts, and the site language's
 stemmer), so the site finds what the bot finds. The browser's script (assets/site.js) applies
-the same steps to a query: case, accents and punctuation the same way, then the two tables this
+the same steps to a query: case, accents and punctuation as the bot's `fold`, then the two tables this
 file ships, computed with the bot's lexicons:
 
 - ``phrases``: a run of words the lexicons read as one concept or spell otherwise
@@ -20,24 +20,14 @@ language. Postings give a field weight per entry: 3 title or keyword, 2 example 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from bot.search.analyze import Analyzer
+from bot.search.normalise import fold
 
 INDEX_FILE = "search-index.json"  # in each language's folder, next to search.html
 FORMAT = 2
 TITLE, KEYWORD, EXAMPLE, BODY = 3, 3, 2, 1
-_PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
-_SPACE = re.compile(r"\s+")
-
-
-def basic_fold(text: str) -> str:
-    """Case, accents and punctuation, as the bot's `fold` does them: what the browser's script
-    does first."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return _SPACE.sub(" ", _PUNCT.sub(" ", text)).strip()
 
 
 def default_token(word: str) -> str:
@@ -81,7 +71,7 @@ class Normaliser:
 
     def tokens(self, text: str) -> list[str]:
         """A text's tokens: the phrases of the table, then each word's token."""
-        folded = apply_phrases(self.phrases, basic_fold(text))
+        folded = apply_phrases(self.phrases, fold(text))
         out: list[str] = []
         for word in folded.split():
             out += [word] if word.startswith("@") else self.word_tokens(word)
@@ -89,7 +79,7 @@ class Normaliser:
 
     def table(self, texts: Iterable[str]) -> dict[str, str]:
         """``words``: every word of `texts` and of the lexicons whose token is not itself."""
-        words = {w for t in texts for w in basic_fold(t).split()}
+        words = {w for t in texts for w in fold(t).split()}
         words |= set(self.analyzer.words) | {k[0] for k in self.analyzer.spellings if len(k) == 1}
         words |= set(self.analyzer.stop_words)
         out = {}
@@ -151,7 +141,7 @@ class IndexBuilder:
 
 
 def apply_phrases(table: dict[str, str], text: str) -> str:
-    """`text` (already through `basic_fold`) with the phrases of `table` replaced, longest first,
+    """`text` (already through `fold`) with the phrases of `table` replaced, longest first,
     as the browser's script does it."""
     if not table:
         return text

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from bot.i18n import Catalogs
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.search import fold
 from bot.site import SiteReport, build_site
-from bot.site.search_index import basic_fold, default_token
+from bot.site.search_index import default_token
 
 BUILD_DAY = dt.date(2026, 11, 27)
 
@@ -85,7 +86,7 @@ def parse_page(path: Path) -> PageParser:
 
 def js_tokens(index: dict, text: str) -> list[str]:
     """What assets/site.js does to a query, in Python: the browser tests hold the two equal."""
-    folded = basic_fold(text[:500])
+    folded = fold(text[:500])
     phrases = index["phrases"]
     if phrases:
         keys = sorted(phrases, key=len, reverse=True)

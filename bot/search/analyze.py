@@ -15,8 +15,9 @@ the candidates it knows (`QueryTerm`).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.search.lexicon import CONCEPT, Lexicon
 from bot.search.normalise import MAX_QUERY_CHARS, fold
@@ -116,7 +117,14 @@ class Analyzer:
             for lx in self.lexicons.values()
         }
 
+        # a question is read twice per message (its language, then the search): once is enough
+        self._question = lru_cache(maxsize=256)(self._read_question)
+
     # ------------------------------------------------------------------ shared steps
+
+    def _read_question(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        numbers, words = self._words(text[:MAX_QUERY_CHARS])
+        return tuple(numbers), tuple(words)
 
     def _words(self, text: str) -> tuple[list[str], list[str]]:
         """Number tokens, and the folded words with other spellings replaced."""
@@ -137,7 +145,7 @@ class Analyzer:
                 i += 1
         return numbers, out
 
-    def _chunks(self, words: list[str]) -> list[tuple[str, str | None]]:
+    def _chunks(self, words: Sequence[str]) -> list[tuple[str, str | None]]:
         """``(word, concept token or None)``, phrases joined into one chunk (longest first)."""
         out: list[tuple[str, str | None]] = []
         i = 0
@@ -194,7 +202,7 @@ class Analyzer:
 
     def query_terms(self, text: str) -> tuple[list[str], list[QueryTerm]]:
         """A question's number tokens and its words, each with one candidate per language."""
-        numbers, words = self._words(text[:MAX_QUERY_CHARS])
+        numbers, words = self._question(text)
         out: list[QueryTerm] = []
         for word, token in self._chunks(words):
             if token is not None:
@@ -202,20 +210,22 @@ class Analyzer:
             elif word in self.stop_words:
                 continue
             else:
-                token = self.concept_of(word)
-                if token is not None:
-                    out.append(QueryTerm((token,), word))
-                else:
-                    stems = tuple(dict.fromkeys(lx.stem(word) for lx in self.lexicons.values()))
-                    out.append(QueryTerm(stems, word))
+                out.append(QueryTerm(self.word_candidates(word), word))
             if " " not in word and word not in self.stop_words:
                 out.append(QueryTerm((SURFACE + word,), ""))
-        return numbers, out
+        return list(numbers), out
+
+    def word_candidates(self, word: str) -> tuple[str, ...]:
+        """A question word's candidate terms: its concept, or its stem in each language."""
+        token = self.concept_of(word)
+        if token is not None:
+            return (token,)
+        return tuple(dict.fromkeys(lx.stem(word) for lx in self.lexicons.values()))
 
     def content_words(self, text: str) -> list[str]:
         """The folded words of a question without stop words: what is kept of an unanswered
         question (no names of people survive that a stop word list would not drop either)."""
-        _, words = self._words(text[:MAX_QUERY_CHARS])
+        _, words = self._question(text)
         return [w for w in words if w not in self.stop_words]
 
     def language_votes(self, text: str) -> dict[str, int]:

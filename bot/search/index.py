@@ -315,19 +315,13 @@ class FaqIndex:
                 if fixed is None:
                     continue
                 known = [
-                    c for c in self._candidates_for(fixed) if c in self._idf
+                    c for c in self.analyzer.word_candidates(fixed) if c in self._idf
                 ]  # a typo: "prefecure" → "prefecture"
                 factor = CORRECTION_FACTOR
             if known:
                 term = max(known, key=lambda t: self._idf[t])
                 out[term] = max(out.get(term, 0.0), factor)
         return out, [qt.word for qt in words if qt.word]
-
-    def _candidates_for(self, word: str) -> tuple[str, ...]:
-        concept = self.analyzer.concept_of(word)
-        if concept is not None:
-            return (concept,)
-        return tuple(lx.stem(word) for lx in self.analyzer.lexicons.values())
 
     def _apply_rules(self, raw: dict[int, float], named: set[str]) -> None:
         rece = bool(named & self._rece)

@@ -183,3 +183,23 @@ def test_ask_cli_returns_the_fee_entry_in_french() -> None:
     assert data["id"] == "fee"
     assert data["lang"] == "fr"
     assert "coûte" in data["answer"]
+
+
+def test_no_example_copies_an_evaluation_question() -> None:
+    """eval/questions.yaml measures questions the search never learned from: an example question
+    sharing most of its words with one would make `make eval` measure memory, not search."""
+    questions = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "eval" / "questions.yaml").read_text("utf-8")
+    )
+
+    def words(text: str) -> frozenset[str]:
+        return frozenset(w for w in fold(text).split() if len(w) > 2)
+
+    asked = [(q["q"], words(q["q"])) for q in questions]
+    copies = []
+    for _, example in (p.values for p in EXAMPLES):
+        mine = words(example)
+        for text, theirs in asked:
+            if mine and theirs and len(mine & theirs) / len(mine | theirs) >= 0.6:
+                copies.append((example, text))
+    assert not copies, copies

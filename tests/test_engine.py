@@ -438,10 +438,11 @@ async def test_french_notes_and_source_dates(clock) -> None:
 
 async def test_a_direct_answer_offers_the_runner_up_first(clock: FakeClock) -> None:
     """When the search answers, the next entries it found lead the related buttons."""
-    c = await Client.create(clock=clock, lang="en")  # the real knowledge: two fee entries
-    result = c.engine.knowledge.faq.index.search("how much does the card cost")
+    c = await Client.create(clock=clock, lang="en")  # the real knowledge: two talent-like cards
+    question = "what is the salary threshold for the talent salarie qualifie card"
+    result = c.engine.knowledge.faq.index.search(question)
     assert result.confident and len(result.matches) >= 2
-    await c.send("how much does the card cost")
+    await c.send(question)
     assert c.reply.faq_id == result.matches[0].entry_id
     runners = [c.engine.knowledge.faq.by_id[m.entry_id].title for m in result.matches[1:]]
     assert c.labels[1 : 1 + len(runners)] == runners  # right after "Tell me more"

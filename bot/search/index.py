@@ -13,8 +13,9 @@ entry its rare words point to. Three rules then use what the question names:
 - a nationality: that country's entry is preferred, other countries' entries are left out;
 - a figure ("75 €", "2 734,55"): the entries that state it are found through the figures field.
 
-`SearchResult.confident` decides between answering, "did you mean" and "I don't know", with
-thresholds calibrated on the dev half of eval/questions.yaml (``make eval``).
+A naive-Bayes model learned from the entries' own questions (`bot.search.bayes`) then weighs in
+among the leading candidates, and `SearchResult.confident` (`bot.search.result`) decides between
+answering, "did you mean" and "I don't know".
 
 Cost: each (word, entry) weight is computed at build time; a query walks the posting lists of
 its rarer words only (common words are scored by look-up on the candidates found), so a query
@@ -31,10 +32,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 
+from babel import Locale, UnknownLocaleError
 from rapidfuzz.distance import OSA
 
 from bot.search.analyze import NUMBER, Analyzer
+from bot.search.bayes import NB_CANDIDATES, NB_FIELDS, NB_WEIGHT, NaiveBayes
 from bot.search.lexicon import CONCEPT, Lexicon
+from bot.search.normalise import fold
+from bot.search.result import (
+    ANSWER_THRESHOLD,
+    SUGGEST_SHARE,
+    SUGGEST_THRESHOLD,
+    Match,
+    SearchResult,
+    score_of,
+)
 
 # --- ranking (BM25F), calibrated on the dev half of eval/questions.yaml --------------------------
 FIELD_WEIGHTS = {
@@ -45,23 +57,12 @@ FIELD_WEIGHTS = {
     "more": 0.4,
     "figures": 2.5,
 }
-K1 = 2.0  # how fast repeating a word stops adding weight
+K1 = 3.0  # how fast repeating a word stops adding weight
 B = 0.9  # how much a long field is discounted
 CORRECTION_FACTOR = 0.8  # a typo-corrected word counts a little less
 CLOSENESS = 3.0  # weight of the best cosine between the question and one example question
 _CANDIDATES = 4  # entries whose example questions are compared with the question
 NATIONALITY_BOOST = 0.3  # an entry about the nationality the question names
-# --- deciding what to show -----------------------------------------------------------------------
-SCORE_SCALE = 14.0  # score = raw / (raw + SCORE_SCALE): 0.5 when raw equals the scale
-ANSWER_THRESHOLD = 0.5  # answer directly at or above this …
-ANSWER_MARGIN = 0.2  # … when the runner-up is at least this share below the best,
-CLEAR_THRESHOLD = 0.36  # or at or above this when the runner-up is far behind:
-CLEAR_MARGIN = 0.5  # this share below the best,
-SHORT_MARGIN = 0.3  # or, for a short question (a few words, on one topic), this share
-SHORT_THRESHOLD = 0.175  # and at least this score
-SHORT_QUESTION = 6  # terms the index knows (a word gives its stem and itself)
-SUGGEST_THRESHOLD = 0.15  # "did you mean" at or above this; below, "I don't know"
-SUGGEST_SHARE = 0.5  # runners-up shown under "did you mean" if within this share of the best
 # --- cost ------------------------------------------------------------------------------------------
 _RARE_MIN = 64  # posting lists up to this long are always walked …
 _RARE_SHARE = 0.02  # … and up to this share of the entries in a large knowledge base
@@ -96,50 +97,6 @@ class SearchRules:
     bilateral: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class Match:
-    entry_id: str
-    score: float
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """Ranked matches (best first) and the normalised query."""
-
-    query: str
-    matches: tuple[Match, ...]
-    runner_up: float = 0.0  # the second entry's score, even when too low to be shown
-    terms: int = 0  # how many of the question's words the index knows
-
-    @property
-    def best(self) -> Match | None:
-        return self.matches[0] if self.matches else None
-
-    @property
-    def confident(self) -> bool:
-        """The best match is good enough to answer, and clearly ahead of the runner-up: a long
-        question needs a high score and some margin, a short one a fair score and a wide margin."""
-        if not self.matches:
-            return False
-        top = self.matches[0].score
-        best = _raw(top)
-        second = _raw(max([self.runner_up, *(m.score for m in self.matches[1:2])]))
-        short = self.terms <= SHORT_QUESTION
-        return (
-            (top >= ANSWER_THRESHOLD and second <= best * (1 - ANSWER_MARGIN))
-            or (top >= CLEAR_THRESHOLD and second <= best * (1 - CLEAR_MARGIN))
-            or (short and top >= SHORT_THRESHOLD and second <= best * (1 - SHORT_MARGIN))
-        )
-
-
-def _score(raw: float) -> float:
-    return raw / (raw + SCORE_SCALE)
-
-
-def _raw(score: float) -> float:
-    return SCORE_SCALE * score / (1 - score) if score < 1 else math.inf
-
-
 class FaqIndex:
     """An inverted index over FAQ entries. Build once; `search` is read-only and thread-safe."""
 
@@ -159,6 +116,7 @@ class FaqIndex:
         example_terms: list[list[frozenset[str]]] = []  # entry -> each example's terms
         surface: set[str] = set()  # folded words seen, for typo correction
         lang_words: dict[str, set[str]] = defaultdict(set)
+        nb_counts: list[dict[str, int]] = []
 
         for doc in docs:
             self.entry_ids.append(doc.entry_id)
@@ -167,15 +125,19 @@ class FaqIndex:
             tf: dict[tuple[str, str], int] = defaultdict(int)
             length: dict[str, int] = defaultdict(int)
             examples: list[frozenset[str]] = []
+            said: dict[str, int] = defaultdict(int)  # the terms of the entry's question-like fields
             for name, lang, text in doc.fields:
                 terms, words = self.analyzer.doc_analysis(text, lang)
+                if name in NB_FIELDS:
+                    for term in terms:
+                        said[term] += 1
                 if name == "examples" and terms:
                     examples.append(frozenset(terms))
                 for term in terms:
                     tf[(name, term)] += 1
                 length[name] += len(terms)
                 surface.update(w for w in words if len(w) >= 4 and not w.isdigit())
-                if name == "examples":
+                if name in ("title", "answer", "more"):  # translations: one language each
                     lang_words[lang].update(words)
             for token in doc.figures:
                 tf[("figures", token)] += 1
@@ -183,6 +145,7 @@ class FaqIndex:
             counts.append(tf)
             lengths.append(length)
             example_terms.append(examples)
+            nb_counts.append(said)
 
         n = max(len(self.entry_ids), 1)
         average = {
@@ -207,6 +170,7 @@ class FaqIndex:
             for t, w in weights.items():
                 self._postings[t].append((e, w))
         self._rare_cap = max(_RARE_MIN, int(n * _RARE_SHARE))
+        self._bayes = NaiveBayes(nb_counts)
         self._examples = [
             [(terms, math.sqrt(sum(self._idf[t] ** 2 for t in terms))) for terms in entry]
             for entry in example_terms
@@ -222,10 +186,15 @@ class FaqIndex:
         for word in surface:
             for d in _deletions(word, _max_edits(word)):
                 self._deletes[d].append(word)
-        # words typical of one language only (in example questions), to guess a question's language
+        # words typical of one language only (in the translated titles and answers: example
+        # questions mix languages as students do), to guess a question's language; month and day
+        # names are left out, so a typed date does not switch the conversation's language
+        dates = _date_words(lang_words)
         self._lang_only = {
             lang: frozenset(
-                w for w in words if all(w not in o for k, o in lang_words.items() if k != lang)
+                w
+                for w in words - dates
+                if all(w not in o for k, o in lang_words.items() if k != lang)
             )
             for lang, words in lang_words.items()
         }
@@ -242,11 +211,11 @@ class FaqIndex:
         matches: list[Match] = []
         top = ranked[0][1] if ranked else 0.0
         for entry_id, r in ranked:
-            score = _score(r)
+            score = score_of(r)
             if score < SUGGEST_THRESHOLD or (matches and r < top * SUGGEST_SHARE):
                 break
             matches.append(Match(entry_id, round(score, 4)))
-        runner_up = _score(ranked[1][1]) if len(ranked) > 1 else 0.0
+        runner_up = score_of(ranked[1][1]) if len(ranked) > 1 else 0.0
         return SearchResult(" ".join(words)[:200], tuple(matches), round(runner_up, 4), terms)
 
     def rank(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
@@ -299,8 +268,22 @@ class FaqIndex:
 
         if named & self._ruled:
             self._apply_rules(raw, named)
+        if NB_WEIGHT and raw:
+            self._add_naive_bayes(raw, query)
         best = heapq.nlargest(limit, raw.items(), key=itemgetter(1))
         return [(self.entry_ids[e], r) for e, r in best], len(query), words
+
+    def _add_naive_bayes(self, raw: dict[int, float], query: Mapping[str, float]) -> None:
+        """Adds to the leading candidates their naive-Bayes share among them, in units of the
+        best raw score: a second opinion, learned from the entries' questions, on which words
+        tell entries apart."""
+        leaders = heapq.nlargest(NB_CANDIDATES, raw.items(), key=itemgetter(1))
+        shares = self._bayes.shares([e for e, _ in leaders], query)
+        if shares is None:
+            return
+        scale = NB_WEIGHT * leaders[0][1]
+        for (e, _), share in zip(leaders, shares, strict=True):
+            raw[e] += scale * share
 
     def _query(self, text: str) -> tuple[dict[str, float], list[str]]:
         """The question's terms the index knows, each with its weight factor, and its words
@@ -379,6 +362,24 @@ class FaqIndex:
         if len(self._corrections) < _CORRECTION_CACHE:
             self._corrections[word] = found  # typos recur: "prefecure", "recepise"…
         return found
+
+
+def _date_words(langs: Iterable[str]) -> frozenset[str]:
+    """The folded month and day names (wide and abbreviated) of every language, from CLDR."""
+    out: set[str] = set()
+    for code in langs:
+        try:
+            locale = Locale.parse(code)
+        except (UnknownLocaleError, ValueError):
+            continue
+        for names in (locale.months, locale.days):
+            for width in ("wide", "abbreviated"):
+                for table in (
+                    names.get("format", {}).get(width, {}),
+                    names.get("stand-alone", {}).get(width, {}),
+                ):
+                    out.update(fold(str(name)).strip(".") for name in table.values())
+    return frozenset(out)
 
 
 def _max_edits(word: str) -> int:

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 
 NB_WEIGHT = 0.25  # the share among the leaders, in units of the best BM25F score
 NB_ALPHA = 0.3  # additive smoothing
-NB_CANDIDATES = 10  # leading entries the share is computed over
+NB_CANDIDATES = 5  # leading entries the share is computed over
 NB_FIELDS = ("examples", "title", "keywords")  # what an entry's questions look like
 
 

@@ -64,7 +64,7 @@ CLOSENESS = 3.0  # weight of the best cosine between the question and one exampl
 _CANDIDATES = 4  # entries whose example questions are compared with the question
 NATIONALITY_BOOST = 0.3  # an entry about the nationality the question names
 # --- cost ------------------------------------------------------------------------------------------
-_RARE_MIN = 64  # posting lists up to this long are always walked …
+_RARE_MIN = 32  # posting lists up to this long are always walked …
 _RARE_SHARE = 0.02  # … and up to this share of the entries in a large knowledge base
 _CORRECTION_CACHE = 50_000  # corrected words remembered (bounded: queries are user input)
 _MISSING = object()
@@ -171,10 +171,18 @@ class FaqIndex:
                 self._postings[t].append((e, w))
         self._rare_cap = max(_RARE_MIN, int(n * _RARE_SHARE))
         self._bayes = NaiveBayes(nb_counts)
-        self._examples = [
-            [(terms, math.sqrt(sum(self._idf[t] ** 2 for t in terms))) for terms in entry]
-            for entry in example_terms
-        ]
+        # per entry: each example question's norm, and term -> the examples that say it
+        self._example_norms: list[list[float]] = []
+        self._example_terms: list[dict[str, tuple[int, ...]]] = []
+        for entry in example_terms:
+            self._example_norms.append(
+                [math.sqrt(sum(self._idf[t] ** 2 for t in terms)) for terms in entry]
+            )
+            said: dict[str, list[int]] = defaultdict(list)
+            for i, terms in enumerate(entry):
+                for t in terms:
+                    said[t].append(i)
+            self._example_terms.append({t: tuple(ix) for t, ix in said.items()})
         self._nations = frozenset(n for n in self._nationality if n)
         self._rece = frozenset(CONCEPT + c for c in rules.rece)
         self._bilateral = frozenset(CONCEPT + c for c in rules.bilateral)
@@ -252,19 +260,20 @@ class FaqIndex:
 
         # the best idf-weighted cosine with one of the entry's example questions, for the
         # leading candidates: a question worded like an example gets that entry's answer
-        q_weight = {t: self._idf[t] ** 2 * f for t, f in query.items()}
-        q_norm = math.sqrt(sum(self._idf[t] ** 2 for t in query))
+        idf = self._idf
+        q_weight = [(t, idf[t] ** 2 * f) for t, f in query.items()]
+        q_norm = math.sqrt(sum(idf[t] ** 2 for t in query))
         leaders = heapq.nlargest(_CANDIDATES, raw.items(), key=itemgetter(1))
-        terms = frozenset(query)
         for e, _ in leaders:
-            closeness = 0.0
-            for example, norm in self._examples[e]:
-                shared = example & terms
-                if shared:
-                    cos = sum([q_weight[t] for t in shared]) / norm
-                    if cos > closeness:
-                        closeness = cos
-            raw[e] += CLOSENESS * (closeness / q_norm) ** 3  # near-identical wording counts most
+            said = self._example_terms[e]
+            shared: dict[int, float] = {}
+            for t, w in q_weight:
+                for i in said.get(t, ()):
+                    shared[i] = shared.get(i, 0.0) + w
+            if shared:
+                norms = self._example_norms[e]
+                closeness = max([v / norms[i] for i, v in shared.items()]) / q_norm
+                raw[e] += CLOSENESS * closeness**3  # near-identical wording counts most
 
         if named & self._ruled:
             self._apply_rules(raw, named)

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 SCORE_SCALE = 14.0  # score = raw / (raw + SCORE_SCALE): 0.5 when raw equals the scale
-ANSWER_THRESHOLD = 0.5  # answer directly at or above this …
+ANSWER_THRESHOLD = 0.52  # answer directly at or above this …
 ANSWER_MARGIN = 0.1  # … when the runner-up is at least this share below the best,
 CLEAR_THRESHOLD = 0.6  # or at or above this when the runner-up is far behind:
 CLEAR_MARGIN = 0.5  # this share below the best,

@@ -36,6 +36,7 @@ TARGETS: list[tuple[str, str, Callable[[dict], bool] | None]] = [
     ("faq_test_top1_fr", ">= 0.85", lambda r: r["faq_test_top1_fr"] >= 0.85),
     ("faq_test_wrong_direct", "<= 0.02", lambda r: r["faq_test_wrong_direct"] <= 0.02),
     ("faq_test_rank1", "", None),
+    ("faq_heldout_rank1", "", None),
     ("bm25_test_top1", "< faq_test_rank1", lambda r: r["bm25_test_top1"] < r["faq_test_rank1"]),
     ("engine_sqlite_p50_us", "", None),
     ("engine_vs_sqlite_ratio", "<= 4 (aim)", lambda r: r["engine_vs_sqlite_ratio"] <= 4),

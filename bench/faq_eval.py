@@ -18,11 +18,19 @@ Every question is classified as the user would experience it:
     python -m bench.faq_eval              the table, both splits, per language
     python -m bench.faq_eval --misses     also list the dev questions not answered right
     python -m bench.faq_eval --json       one JSON object (what make bench records)
+    python -m bench.faq_eval --folds      also ask the entries' own example questions, each
+                                          held out of the index it is asked of (5 folds)
+
+The folds are a second, larger measurement that anyone may tune on: every example question is
+removed from the index (with a fifth of the others), then asked. It measures how well an entry
+is found by questions it was not given, in the entries' own style, which the real questions of
+eval/ are not: read it beside the dev figures, never instead of them.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import sys
@@ -185,6 +193,61 @@ def bm25_baseline(kb) -> Callable[[str], Outcome]:
     return ask
 
 
+FOLDS = 5
+
+
+def fold_of(text: str, folds: int = FOLDS) -> int:
+    """Which fold an example question is held out in: fixed by a hash, like the split."""
+    return hashlib.sha256(text.strip().encode("utf-8")).digest()[1] % folds
+
+
+def held_out(kb, folds: int = FOLDS) -> dict[str, dict]:
+    """Top-1 and direct answers for every example question, asked of an index built without the
+    examples of its fold; per language and in all."""
+    counts: dict[str, Counter] = {}
+    for k in range(folds):
+        held: list[tuple[str, str, str]] = []
+        entries = []
+        for entry in kb.faq.entries:
+            kept = {}
+            for lang, questions in entry.examples.items():
+                kept[lang] = tuple(q for q in questions if fold_of(q, folds) != k)
+                held += [(entry.id, lang, q) for q in questions if fold_of(q, folds) == k]
+            entries.append(dataclasses.replace(entry, examples=kept))
+        index = kb.faq.build_index(tuple(entries))
+        for entry_id, lang, text in held:
+            result = index.search(text)
+            best = result.best.entry_id if result.best else None
+            for key in (lang, "all"):
+                c = counts.setdefault(key, Counter())
+                c["n"] += 1
+                c["top1"] += best == entry_id
+                c["right"] += result.confident and best == entry_id
+                c["wrong"] += result.confident and best != entry_id
+    return {
+        key: {
+            "n": c["n"],
+            "top1": round(c["top1"] / c["n"], 3),
+            "right_rate": round(c["right"] / c["n"], 3),
+            "wrong_rate": round(c["wrong"] / c["n"], 3),
+        }
+        for key, c in sorted(counts.items())
+    }
+
+
+def folds_table(stats: dict[str, dict]) -> str:
+    lines = [
+        f"Example questions held out of the index ({FOLDS} folds): tune on these freely",
+        f"{'lang':<10} {'n':>4} {'right %':>8} {'wrong %':>8} {'top-1 %':>8}",
+    ]
+    for key, s in stats.items():
+        lines.append(
+            f"{key:<10} {s['n']:>4} {100 * s['right_rate']:>7.1f}% "
+            f"{100 * s['wrong_rate']:>7.1f}% {100 * s['top1']:>7.1f}%"
+        )
+    return "\n".join(lines)
+
+
 def run(with_baseline: bool = True) -> dict:
     """The figures make bench records (test split, totals only)."""
     from bot.knowledge import load_knowledge
@@ -201,6 +264,8 @@ def run(with_baseline: bool = True) -> dict:
         "faq_test_top1_en": stats["test/en"]["right_rate"],
         "faq_test_top1_fr": stats["test/fr"]["right_rate"],
         "faq_dev_top1": stats["dev/all"]["right_rate"],
+        # the entries' own example questions, each asked of an index built without it
+        "faq_heldout_rank1": held_out(kb)["all"]["top1"],
     }
     if with_baseline:
         base = summary(evaluate(questions, bm25_baseline(kb)))
@@ -217,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--no-baseline", action="store_true", help="skip the bm25s baseline")
+    parser.add_argument(
+        "--folds", action="store_true", help="also ask the examples, each held out of the index"
+    )
     args = parser.parse_args(argv)
 
     from bot.knowledge import load_knowledge
@@ -227,8 +295,12 @@ def main(argv: list[str] | None = None) -> int:
     rows = evaluate(questions, ours(kb.faq.index))
     stats = summary(rows)
     base = None if args.no_baseline else summary(evaluate(questions, bm25_baseline(kb)))
+    folds = held_out(kb) if args.folds else None
     if args.json:
-        print(json.dumps({"ours": stats, "bm25": base, "unknown_ids": unknown}, indent=2))
+        out = {"ours": stats, "bm25": base, "unknown_ids": unknown}
+        if folds is not None:
+            out["held_out_examples"] = folds
+        print(json.dumps(out, indent=2))
         return 0
     splits = Counter(q.split for q in questions)
     print(
@@ -239,6 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     if base is not None:
         print()
         print(table(base, "Baseline: bm25s over every field, always answers its top-1"))
+    if folds is not None:
+        print()
+        print(folds_table(folds))
     if unknown:
         print(f"\nExpected ids missing from faq.yaml ({len(unknown)}): {', '.join(unknown)}")
     if args.misses:

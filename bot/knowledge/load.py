@@ -107,13 +107,15 @@ def load_knowledge(
     if any(not p.warning for p in problems):
         raise KnowledgeError(problems)
 
-    def index() -> FaqIndex:
+    def index(entries: tuple[FaqEntry, ...] | None = None) -> FaqIndex:
         langs = catalogs
         if langs is None:
             from bot.i18n import Catalogs  # the default catalogs, when the caller has none
 
             langs = Catalogs()
-        return build_index(faq.entries, facts, lexicons, rules, langs, today)
+        return build_index(
+            faq.entries if entries is None else entries, facts, lexicons, rules, langs, today
+        )
 
     faq = dataclasses.replace(faq, build_index=index)
     return Knowledge(

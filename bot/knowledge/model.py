@@ -253,7 +253,8 @@ class Faq:
     entries: tuple[FaqEntry, ...]
     by_id: Mapping[str, FaqEntry]
     topics: Mapping[str, str]  # id -> English label
-    build_index: Callable[[], FaqIndex] = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+    # builds an index of these entries, or of others given (``make eval`` holds examples out)
+    build_index: Callable[..., FaqIndex] = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 
     @cached_property
     def index(self) -> FaqIndex:

@@ -64,6 +64,9 @@ def _canonical(raw: str) -> list[str]:
     return [f"{NUMBER}{whole}"]
 
 
+_CANDIDATE_CACHE = 50_000  # words whose candidate terms are remembered
+
+
 @dataclass(frozen=True)
 class QueryTerm:
     """One word of a question: its candidate terms (a concept, or one stem per language) and the
@@ -117,6 +120,7 @@ class Analyzer:
             for lx in self.lexicons.values()
         }
 
+        self._candidates: dict[str, tuple[str, ...]] = {}
         # a question is read twice per message (its language, then the search): once is enough
         self._question = lru_cache(maxsize=256)(self._read_question)
 
@@ -216,11 +220,18 @@ class Analyzer:
         return list(numbers), out
 
     def word_candidates(self, word: str) -> tuple[str, ...]:
-        """A question word's candidate terms: its concept, or its stem in each language."""
-        token = self.concept_of(word)
-        if token is not None:
-            return (token,)
-        return tuple(dict.fromkeys(lx.stem(word) for lx in self.lexicons.values()))
+        """A question word's candidate terms: its concept, or its stem in each language
+        (remembered: stemming is most of a question's analysis, and words recur)."""
+        found = self._candidates.get(word)
+        if found is None:
+            token = self.concept_of(word)
+            if token is not None:
+                found = (token,)
+            else:
+                found = tuple(dict.fromkeys(lx.stem(word) for lx in self.lexicons.values()))
+            if len(self._candidates) < _CANDIDATE_CACHE:  # bounded: words are user input
+                self._candidates[word] = found
+        return found
 
     def content_words(self, text: str) -> list[str]:
         """The folded words of a question without stop words: what is kept of an unanswered

@@ -254,3 +254,15 @@ def test_mermaid_lists_every_node_and_edge(kb: Path) -> None:
         assert f"    {nid}" in chart
     assert 'who -->|"Indian"| diploma' in chart
     assert "route -->|other| out_card" in chart
+
+
+def test_out_of_scope_questions_must_be_lists_of_strings(kb: Path) -> None:
+    edit(kb / "faq.yaml", "\nentries:", "\nout_of_scope:\n  en: how do I rent a flat\nentries:")
+    found = problems(kb)
+    line = line_of(kb / "faq.yaml", "  en: how do I rent a flat")
+    assert any(
+        p.endswith(
+            f"faq.yaml:{line}: faq.yaml out_of_scope.en: must be a list of non-empty strings"
+        )
+        for p in found
+    ), found

@@ -6,12 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.search import IndexDoc, SearchRules
 from bot.search.analyze import Analyzer, number_tokens
 from bot.search.index import FaqIndex
 from bot.search.lexicon import build
+from bot.search.result import OUT_OF_SCOPE
 
 KB = Path(__file__).parent / "fixtures" / "kb"
 
@@ -113,3 +115,70 @@ def test_lexicon_problems_are_reported_with_file_and_line(tmp_path: Path) -> Non
     assert any("en.yaml:3: stemmer must be a Snowball algorithm" in p for p in found), found
     assert any("'fee' is in concept india here and in concept cost" in p for p in found), found
     assert any("unknown key 'colour'" in p for p in found), found
+
+
+def test_a_question_closest_to_the_out_of_scope_ones_gets_no_entry() -> None:
+    """faq.yaml's out_of_scope questions are indexed as one more document: a question nearest to
+    them gets no match ("I don't know"), and that document is never shown as an entry."""
+    en = build("en", "english", ["can", "i", "a", "the", "my", "how", "do", "in"], {}, {})
+    docs = [
+        IndexDoc("work", (("title", "en", "work on the rece card"),)),
+        IndexDoc("fee", (("title", "en", "fee of the rece card"),)),
+        IndexDoc(
+            OUT_OF_SCOPE,
+            (
+                ("examples", "en", "how do I rent a flat in lyon"),
+                ("examples", "en", "crous housing application"),
+            ),
+        ),
+    ]
+    index = FaqIndex(docs, {"en": en}, SearchRules())
+    assert index.rank("can I work on my rece card")[0][0] == "work"
+    assert not index.search("can I work on my rece card").out_of_scope
+    out = index.search("how do I rent a crous flat")
+    assert out.out_of_scope and out.matches == () and not out.confident
+    for text in ("how do I rent a crous flat", "rece card fee", "flat"):
+        assert OUT_OF_SCOPE not in [e for e, _ in index.rank(text, 5)]
+
+
+def test_the_real_out_of_scope_questions_are_not_answered_and_entries_still_are() -> None:
+    kb = load_knowledge()
+    assert kb.faq.out_of_scope["en"] and kb.faq.out_of_scope["fr"]
+    for lang in ("en", "fr"):
+        question = kb.faq.out_of_scope[lang][0]
+        result = kb.faq.index.search(question)
+        assert result.out_of_scope and result.matches == (), question
+    # no example question of an entry, nor any paraphrase, is taken for an out-of-scope one
+    questions = [q for e in kb.faq.entries for qs in e.examples.values() for q in qs]
+    paraphrases = Path(__file__).parent / "knowledge" / "paraphrases.yaml"
+    questions += [p["q"] for p in yaml.safe_load(paraphrases.read_text(encoding="utf-8"))]
+    swallowed = [q for q in questions if kb.faq.index.search(q).out_of_scope]
+    assert not swallowed, swallowed[:5]
+
+
+def test_an_entrys_own_example_word_for_word_gets_that_entry() -> None:
+    """Words every entry uses rank nothing: a question that is one of an entry's examples (stop
+    words aside) still gets that entry, directly, even when five entries that say "apply" and
+    "rece" more often come first; an example two entries share decides nothing."""
+    en = build("en", "english", ["who", "can", "for", "the", "a"], {}, {})
+    docs = [
+        IndexDoc(f"when{i}", (("title", "en", f"apply for the rece {word}"),))
+        for i, word in enumerate(["now", "later", "online", "abroad", "late"])
+    ]
+    docs += [
+        IndexDoc(
+            "who",
+            (
+                ("title", "en", "eligibility conditions of masters students"),
+                ("examples", "en", "who can apply for the rece"),
+            ),
+        ),
+        IndexDoc("x", (("examples", "en", "shared question"),)),
+        IndexDoc("y", (("examples", "en", "shared question"),)),
+    ]
+    index = FaqIndex(docs, {"en": en}, SearchRules())
+    assert index.rank("who can apply for the rece")[0][0] != "who"  # the words alone
+    result = index.search("Who can apply for the RECE?")
+    assert result.exact and result.confident and result.best.entry_id == "who"
+    assert not index.search("who can apply for the rece card").exact  # not word for word
+    assert not index.search("shared question").exact

@@ -20,6 +20,7 @@ from bot.markup import placeholders
 from bot.search.analyze import number_tokens
 from bot.search.index import FaqIndex, IndexDoc, SearchRules
 from bot.search.lexicon import Lexicon
+from bot.search.result import OUT_OF_SCOPE
 
 if TYPE_CHECKING:
     from bot.i18n import Catalogs
@@ -71,6 +72,7 @@ def build_index(
     rules: SearchRules,
     catalogs: Catalogs | None,
     today: dt.date,
+    out_of_scope: Mapping[str, tuple[str, ...]] | None = None,
 ) -> FaqIndex:
     langs = catalogs.languages if catalogs is not None else ["en"]
     values = (
@@ -103,6 +105,9 @@ def build_index(
                 nationality=e.nationality,
             )
         )
+    if out_of_scope:
+        fields = tuple(("examples", code, q) for code, qs in out_of_scope.items() for q in qs)
+        docs.append(IndexDoc(OUT_OF_SCOPE, fields))
     return FaqIndex(docs, lexicons, rules)
 
 

@@ -114,7 +114,13 @@ def load_knowledge(
 
             langs = Catalogs()
         return build_index(
-            faq.entries if entries is None else entries, facts, lexicons, rules, langs, today
+            faq.entries if entries is None else entries,
+            facts,
+            lexicons,
+            rules,
+            langs,
+            today,
+            out_of_scope=faq.out_of_scope,
         )
 
     faq = dataclasses.replace(faq, build_index=index)
@@ -175,7 +181,7 @@ def _load_faq(
     data = _mapping(data, c, "faq.yaml")
     if data is None:
         return None
-    _unknown_keys(data, {"topics", "entries", "rules"}, c, "faq.yaml")
+    _unknown_keys(data, {"topics", "entries", "rules", "out_of_scope"}, c, "faq.yaml")
     concepts = {n for lx in lexicons.values() for n in lx.concepts.values()}
     topics_raw = _mapping(data.get("topics"), c, "faq.yaml 'topics'") or LineDict()
     topics = {}
@@ -262,5 +268,13 @@ def _load_faq(
                 c.error(lines[e.id], f"faq {e.id}: related entry {r!r} does not exist")
             elif r == e.id:
                 c.error(lines[e.id], f"faq {e.id}: an entry cannot be related to itself")
+    out_of_scope = _string_lists(
+        data.get("out_of_scope"), data.line_of("out_of_scope"), c, "faq.yaml out_of_scope"
+    )
     # the search index is built once the facts and lexicons are known (faq_search.build_index)
-    return Faq(tuple(entries), MappingProxyType(by_id), MappingProxyType(topics))
+    return Faq(
+        tuple(entries),
+        MappingProxyType(by_id),
+        MappingProxyType(topics),
+        out_of_scope=MappingProxyType(out_of_scope),
+    )

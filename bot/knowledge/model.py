@@ -253,6 +253,8 @@ class Faq:
     entries: tuple[FaqEntry, ...]
     by_id: Mapping[str, FaqEntry]
     topics: Mapping[str, str]  # id -> English label
+    # questions no entry answers, per language: the search says "I don't know" when closest to them
+    out_of_scope: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # builds an index of these entries, or of others given (``make eval`` holds examples out)
     build_index: Callable[..., FaqIndex] = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 

@@ -20,7 +20,7 @@ answering, "did you mean" and "I don't know".
 Cost: each (word, entry) weight is computed at build time; a query walks the posting lists of
 its rarer words only (common words are scored by look-up on the candidates found), so a query
 costs about the same on 100 entries as on 10,000. A word the index does not know is corrected to
-the nearest known word within one or two edits through a deletion index (the SymSpell idea).
+the nearest known word within one or two edits (`bot.search.typos`).
 """
 
 from __future__ import annotations
@@ -33,20 +33,21 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from babel import Locale, UnknownLocaleError
-from rapidfuzz.distance import OSA
 
-from bot.search.analyze import NUMBER, Analyzer
+from bot.search.analyze import NUMBER, Analyzer, QueryTerm
 from bot.search.bayes import NB_CANDIDATES, NB_FIELDS, NB_WEIGHT, NaiveBayes
 from bot.search.lexicon import CONCEPT, Lexicon
 from bot.search.normalise import fold
 from bot.search.result import (
     ANSWER_THRESHOLD,
+    OUT_OF_SCOPE,
     SUGGEST_SHARE,
     SUGGEST_THRESHOLD,
     Match,
     SearchResult,
     score_of,
 )
+from bot.search.typos import Corrector
 
 # --- ranking (BM25F), calibrated on the dev half of eval/questions.yaml --------------------------
 FIELD_WEIGHTS = {
@@ -60,14 +61,13 @@ FIELD_WEIGHTS = {
 K1 = 3.0  # how fast repeating a word stops adding weight
 B = 0.9  # how much a long field is discounted
 CORRECTION_FACTOR = 0.8  # a typo-corrected word counts a little less
+_CHOSEN_CACHE = 50_000  # question words whose term is remembered
 CLOSENESS = 3.0  # weight of the best cosine between the question and one example question
-_CANDIDATES = 4  # entries whose example questions are compared with the question
+_CANDIDATES = 3  # entries whose example questions are compared with the question
 NATIONALITY_BOOST = 0.3  # an entry about the nationality the question names
 # --- cost ------------------------------------------------------------------------------------------
 _RARE_MIN = 32  # posting lists up to this long are always walked …
 _RARE_SHARE = 0.02  # … and up to this share of the entries in a large knowledge base
-_CORRECTION_CACHE = 50_000  # corrected words remembered (bounded: queries are user input)
-_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,9 @@ class FaqIndex:
         surface: set[str] = set()  # folded words seen, for typo correction
         lang_words: dict[str, set[str]] = defaultdict(set)
         nb_counts: list[dict[str, int]] = []
+        # example questions, word for word (stop words aside) -> their entry, if only one
+        self._exact: dict[tuple[str, ...], int] = {}
+        shared_examples: set[tuple[str, ...]] = set()
 
         for doc in docs:
             self.entry_ids.append(doc.entry_id)
@@ -133,6 +136,9 @@ class FaqIndex:
                         said[term] += 1
                 if name == "examples" and terms:
                     examples.append(frozenset(terms))
+                    key = tuple(w for w in words if w not in self.analyzer.stop_words)
+                    if self._exact.setdefault(key, len(counts)) != len(counts):
+                        shared_examples.add(key)
                 for term in terms:
                     tf[(name, term)] += 1
                 length[name] += len(terms)
@@ -188,12 +194,10 @@ class FaqIndex:
         self._bilateral = frozenset(CONCEPT + c for c in rules.bilateral)
         self._ruled = self._nations | self._rece | self._bilateral  # concepts a rule acts on
 
-        self._surface = surface
-        self._corrections: dict[str, str | None] = {}
-        self._deletes: dict[str, list[str]] = defaultdict(list)
-        for word in surface:
-            for d in _deletions(word, _max_edits(word)):
-                self._deletes[d].append(word)
+        self._corrector = Corrector(surface)
+        self._chosen: dict[QueryTerm, tuple[str | None, float]] = {}  # see _query
+        for key in shared_examples:
+            del self._exact[key]  # said of two entries: it decides nothing
         # words typical of one language only (in the translated titles and answers: example
         # questions mix languages as students do), to guess a question's language; month and day
         # names are left out, so a typed date does not switch the conversation's language
@@ -215,7 +219,12 @@ class FaqIndex:
     def search(self, text: str, limit: int = 3) -> SearchResult:
         """Rank entries for `text`; matches under `SUGGEST_THRESHOLD`, and runners-up far
         behind the best, are left out."""
-        ranked, terms, words = self._rank(text, limit)
+        ranked, terms, words = self._rank(text, limit + 1)
+        runner_up = score_of(ranked[1][1]) if len(ranked) > 1 else 0.0
+        if ranked and ranked[0][0] == OUT_OF_SCOPE:
+            # closest to the questions no entry answers: "I don't know", not a wrong entry
+            return SearchResult(" ".join(words)[:200], (), round(runner_up, 4), terms, True)
+        ranked = [(e, r) for e, r in ranked if e != OUT_OF_SCOPE][:limit]
         matches: list[Match] = []
         top = ranked[0][1] if ranked else 0.0
         for entry_id, r in ranked:
@@ -223,12 +232,31 @@ class FaqIndex:
             if score < SUGGEST_THRESHOLD or (matches and r < top * SUGGEST_SHARE):
                 break
             matches.append(Match(entry_id, round(score, 4)))
-        runner_up = score_of(ranked[1][1]) if len(ranked) > 1 else 0.0
-        return SearchResult(" ".join(words)[:200], tuple(matches), round(runner_up, 4), terms)
+        exact = self._exact.get(tuple(self.analyzer.content_words(text)))
+        if exact is not None:
+            # one of an entry's own examples, word for word: that entry is the answer, unless a
+            # rule left it out (rarely needed: it is nearly always ranked first already)
+            mine = self.entry_ids[exact]
+            found = dict(ranked).get(mine)
+            if found is None:
+                found = dict(self._rank(text, len(self.entry_ids))[0]).get(mine)
+            if found is not None:
+                others = [m for m in matches if m.entry_id != mine]
+                matches = [Match(mine, round(score_of(found), 4)), *others][:limit]
+            else:
+                exact = None
+        return SearchResult(
+            " ".join(words)[:200],
+            tuple(matches),
+            round(runner_up, 4),
+            terms,
+            exact=exact is not None,
+        )
 
     def rank(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
         """The best `limit` entries for `text` with their raw scores, before any threshold."""
-        return self._rank(text, limit)[0]
+        ranked = self._rank(text, limit + 1)[0]
+        return [(e, r) for e, r in ranked if e != OUT_OF_SCOPE][:limit]
 
     def _rank(self, text: str, limit: int) -> tuple[list[tuple[str, float]], int, list[str]]:
         query, words = self._query(text)
@@ -294,24 +322,36 @@ class FaqIndex:
         for (e, _), share in zip(leaders, shares, strict=True):
             raw[e] += scale * share
 
+    def _choose(self, qt: QueryTerm) -> tuple[str | None, float]:
+        """The term a question word stands for in this index (its rarest candidate, or a known
+        word's after typo correction, which counts a little less), or None."""
+        known = [c for c in qt.candidates if c in self._idf]
+        factor = 1.0
+        if not known:
+            fixed = self._corrector.correct(qt.word)
+            if fixed is None:
+                return None, 0.0
+            # a typo: "prefecure" → "prefecture"
+            known = [c for c in self.analyzer.word_candidates(fixed) if c in self._idf]
+            factor = CORRECTION_FACTOR
+        if not known:
+            return None, 0.0
+        return max(known, key=lambda t: self._idf[t]), factor
+
     def _query(self, text: str) -> tuple[dict[str, float], list[str]]:
         """The question's terms the index knows, each with its weight factor, and its words
         without stop words (what is kept of an unanswered question)."""
         numbers, words = self.analyzer.query_terms(text)
         out: dict[str, float] = {t: 1.0 for t in numbers if t in self._idf}
+        chosen = self._chosen
         for qt in words:
-            known = [c for c in qt.candidates if c in self._idf]
-            factor = 1.0
-            if not known:
-                fixed = self._correct(qt.word)
-                if fixed is None:
-                    continue
-                known = [
-                    c for c in self.analyzer.word_candidates(fixed) if c in self._idf
-                ]  # a typo: "prefecure" → "prefecture"
-                factor = CORRECTION_FACTOR
-            if known:
-                term = max(known, key=lambda t: self._idf[t])
+            found = chosen.get(qt)
+            if found is None:
+                found = self._choose(qt)
+                if len(chosen) < _CHOSEN_CACHE:  # bounded: words are user input
+                    chosen[qt] = found
+            term, factor = found
+            if term is not None:
                 out[term] = max(out.get(term, 0.0), factor)
         return out, [qt.word for qt in words if qt.word]
 
@@ -349,29 +389,6 @@ class FaqIndex:
             return None
         return ranked[0][0]
 
-    def _correct(self, word: str) -> str | None:
-        """The known word nearest to `word` (fewest edits, then most common), if close."""
-        if len(word) < 4 or word.isdigit():
-            return None
-        found = self._corrections.get(word, _MISSING)
-        if found is not _MISSING:
-            return found  # type: ignore[return-value]
-        limit = _max_edits(word)
-        seen: set[str] = set()
-        best: tuple[int, str] | None = None
-        for d in _deletions(word, limit) | {word}:
-            for candidate in self._deletes.get(d, ()):
-                if candidate in seen or abs(len(candidate) - len(word)) > limit:
-                    continue
-                seen.add(candidate)
-                dist = OSA.distance(word, candidate, score_cutoff=limit)
-                if dist <= limit and (best is None or (dist, candidate) < best):
-                    best = (dist, candidate)
-        found = best[1] if best else None
-        if len(self._corrections) < _CORRECTION_CACHE:
-            self._corrections[word] = found  # typos recur: "prefecure", "recepise"…
-        return found
-
 
 def _date_words(langs: Iterable[str]) -> frozenset[str]:
     """The folded month and day names (wide and abbreviated) of every language, from CLDR."""
@@ -389,19 +406,6 @@ def _date_words(langs: Iterable[str]) -> frozenset[str]:
                 ):
                     out.update(fold(str(name)).strip(".") for name in table.values())
     return frozenset(out)
-
-
-def _max_edits(word: str) -> int:
-    return 2 if len(word) >= 8 else 1
-
-
-def _deletions(word: str, depth: int) -> set[str]:
-    out = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
-        out |= frontier
-    return out
 
 
 __all__ = [

@@ -21,6 +21,8 @@ SHORT_THRESHOLD = 0.2  # and at least this score
 SHORT_QUESTION = 6  # terms the index knows (a word gives its stem and itself)
 SUGGEST_THRESHOLD = 0.15  # "did you mean" at or above this; below, "I don't know"
 SUGGEST_SHARE = 0.5  # runners-up shown under "did you mean" if within this share of the best
+# the id of the questions no entry answers (faq.yaml's out_of_scope): never a valid entry id
+OUT_OF_SCOPE = "(out of scope)"
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class SearchResult:
     matches: tuple[Match, ...]
     runner_up: float = 0.0  # the second entry's score, even when too low to be shown
     terms: int = 0  # how many of the question's words the index knows
+    out_of_scope: bool = False  # closest to the questions no entry answers (no matches then)
+    exact: bool = False  # the question is one of the best entry's examples, word for word
 
     @property
     def best(self) -> Match | None:
@@ -45,9 +49,13 @@ class SearchResult:
     @property
     def confident(self) -> bool:
         """The best match is good enough to answer, and clearly ahead of the runner-up: a long
-        question needs a high score and some margin, a short one a fair score and a wide margin."""
+        question needs a high score and some margin, a short one a fair score and a wide margin.
+        A question that is one of the entry's own examples (its words, stop words aside) is
+        answered whatever the margin: the knowledge says that entry answers it."""
         if not self.matches:
             return False
+        if self.exact:
+            return True
         top = self.matches[0].score
         best = raw_of(top)
         second = raw_of(max([self.runner_up, *(m.score for m in self.matches[1:2])]))

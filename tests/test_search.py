@@ -137,8 +137,14 @@ def test_a_question_closest_to_the_out_of_scope_ones_gets_no_entry() -> None:
     assert not index.search("can I work on my rece card").out_of_scope
     out = index.search("how do I rent a crous flat")
     assert out.out_of_scope and out.matches == () and not out.confident
-    for text in ("how do I rent a crous flat", "rece card fee", "flat"):
+    for text in (
+        "how do I rent a crous flat",
+        "rece card fee",
+        "flat",
+        "crous housing application",
+    ):
         assert OUT_OF_SCOPE not in [e for e, _ in index.rank(text, 5)]
+        assert OUT_OF_SCOPE not in [m.entry_id for m in index.search(text).matches]
 
 
 def test_the_real_out_of_scope_questions_are_not_answered_and_entries_still_are() -> None:

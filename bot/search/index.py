@@ -136,9 +136,10 @@ class FaqIndex:
                         said[term] += 1
                 if name == "examples" and terms:
                     examples.append(frozenset(terms))
-                    key = tuple(w for w in words if w not in self.analyzer.stop_words)
-                    if self._exact.setdefault(key, len(counts)) != len(counts):
-                        shared_examples.add(key)
+                    if doc.entry_id != OUT_OF_SCOPE:  # never an answer, even word for word
+                        key = tuple(words)  # content words: stop words are left out already
+                        if self._exact.setdefault(key, len(counts)) != len(counts):
+                            shared_examples.add(key)
                 for term in terms:
                     tf[(name, term)] += 1
                 length[name] += len(terms)
@@ -323,8 +324,7 @@ class FaqIndex:
             raw[e] += scale * share
 
     def _choose(self, qt: QueryTerm) -> tuple[str | None, float]:
-        """The term a question word stands for in this index (its rarest candidate, or a known
-        word's after typo correction, which counts a little less), or None."""
+        """A question word's term here: its rarest candidate, else a typo-corrected word's."""
         known = [c for c in qt.candidates if c in self._idf]
         factor = 1.0
         if not known:

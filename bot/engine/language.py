@@ -3,7 +3,8 @@
 The rule, first that applies:
 
 1. the user's own choice (``/lang``), stored per platform and user;
-2. for a typed question, the language it is written in (when the FAQ index can tell);
+2. for a typed question, the language it is written in (when the FAQ index can tell; a typed
+   date says nothing of it, whatever language its month is named in);
 3. the platform's locale for this user (``fr-FR``, ``en_GB``…), if we have that catalog;
 4. the default language (``APS_BOT_DEFAULT_LANG``).
 
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from bot.engine.dates import parse_date
 
 if TYPE_CHECKING:
     from bot.i18n import Catalogs, Lang
@@ -38,7 +41,7 @@ def choose(
     """
     if explicit:
         return explicit
-    if text and guess is not None:
+    if text and guess is not None and parse_date(text, catalogs.codes) is None:
         guessed = catalogs.supported(guess(text))
         if guessed:
             return guessed

@@ -32,12 +32,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 
-from babel import Locale, UnknownLocaleError
-
 from bot.search.analyze import NUMBER, Analyzer, QueryTerm
 from bot.search.bayes import NB_CANDIDATES, NB_FIELDS, NB_WEIGHT, NaiveBayes
 from bot.search.lexicon import CONCEPT, Lexicon
-from bot.search.normalise import fold
 from bot.search.result import (
     ANSWER_THRESHOLD,
     OUT_OF_SCOPE,
@@ -200,14 +197,10 @@ class FaqIndex:
         for key in shared_examples:
             del self._exact[key]  # said of two entries: it decides nothing
         # words typical of one language only (in the translated titles and answers: example
-        # questions mix languages as students do), to guess a question's language; month and day
-        # names are left out, so a typed date does not switch the conversation's language
-        dates = _date_words(lang_words)
+        # questions mix languages as students do), to guess a question's language
         self._lang_only = {
             lang: frozenset(
-                w
-                for w in words - dates
-                if all(w not in o for k, o in lang_words.items() if k != lang)
+                w for w in words if all(w not in o for k, o in lang_words.items() if k != lang)
             )
             for lang, words in lang_words.items()
         }
@@ -388,24 +381,6 @@ class FaqIndex:
         if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
             return None
         return ranked[0][0]
-
-
-def _date_words(langs: Iterable[str]) -> frozenset[str]:
-    """The folded month and day names (wide and abbreviated) of every language, from CLDR."""
-    out: set[str] = set()
-    for code in langs:
-        try:
-            locale = Locale.parse(code)
-        except (UnknownLocaleError, ValueError):
-            continue
-        for names in (locale.months, locale.days):
-            for width in ("wide", "abbreviated"):
-                for table in (
-                    names.get("format", {}).get(width, {}),
-                    names.get("stand-alone", {}).get(width, {}),
-                ):
-                    out.update(fold(str(name)).strip(".") for name in table.values())
-    return frozenset(out)
 
 
 __all__ = [

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from bot.engine import Engine
 from bot.i18n import Catalogs
@@ -20,6 +22,22 @@ from bot.storage import MemoryStore
 from bot.testing import Client, FakeClock
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
+
+# Property tests: random locally (new examples each run; a failure is saved in the example
+# database and replayed first next time), derandomized in CI, so that a red CI run is the same
+# run on every machine and `CI=1 make test` reproduces it. Both print the blob that replays a
+# failure (`@reproduce_failure`). HYPOTHESIS_PROFILE=ci|dev picks one explicitly.
+settings.register_profile(
+    "dev",
+    print_blob=True,
+    database=DirectoryBasedExampleDatabase(
+        Path(__file__).parent.parent / ".hypothesis" / "examples"
+    ),
+)
+settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import functools
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +16,7 @@ from bot.engine import ADMIN_COMMANDS, COMMANDS, ConversationKey, Engine, Event,
 from bot.engine.dates import parse_date
 from bot.i18n import Catalogs
 from bot.knowledge import load_knowledge
+from bot.search import fold
 from bot.storage import SqliteStore
 from bot.testing import FakeClock
 
@@ -165,3 +167,21 @@ def _real_index():
 def test_date_parser_never_fails(text: str) -> None:
     result = parse_date(text)
     assert result is None or isinstance(result, dt.date)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=60))
+def test_fold_leaves_no_case_no_accent_and_is_stable(text: str) -> None:
+    folded = fold(text)
+    assert fold(folded) == folded
+    assert folded.casefold() == folded
+    assert not any(unicodedata.combining(c) for c in folded)
+    assert "  " not in folded and folded == folded.strip()
+
+
+def test_fold_normalises_compatibility_forms_before_the_case() -> None:
+    """Found by the property above: lower-casing first left "𝐻" (bold) as "H"."""
+    assert fold("𝐻𝐄𝐋𝐋𝐎") == "hello"
+    assert fold("ＲＥＣＥ") == "rece"  # full-width letters, as some keyboards type them
+    assert fold("Straße") == fold("STRASSE") == "strasse"
+    assert fold("ﬁn d'études") == "fin d etudes"

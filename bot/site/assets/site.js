@@ -14,7 +14,10 @@
   function basicFold(text) {
     return text
       .slice(0, 500)
+      .normalize("NFKD") // compatibility forms first ("𝐻" → "H"), then the case, as Python's fold
       .toLowerCase()
+      .replace(/ß/g, "ss") // what Python's casefold() adds to lower()
+      .replace(/ς/g, "σ")
       .normalize("NFKD")
       .replace(/\p{M}/gu, "")
       .replace(/[^\p{L}\p{N}\s]|_/gu, " ")

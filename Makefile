@@ -64,12 +64,10 @@ package-check: $(PACKAGE_STAMP)
 check: $(STAMP)
 	$(BIN)/aps-bot check
 
-# Maintainers: after changing user-facing strings, refresh the catalogs, then translate what is new.
+# Maintainers: after changing user-facing strings, refresh the catalogs, then translate what is new
+# (only the messages that changed are rewritten: see locales/README.md).
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-by-file -k pgettext:1c,2 \
-	  --project aps-bot --copyright-holder "aps-bot contributors" -o locales/messages.pot .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
-	$(BIN)/python scripts/sync_en_catalog.py locales/en/LC_MESSAGES/messages.po
+	$(BIN)/python scripts/i18n.py
 
 # After changing knowledge/flow.yaml: refresh the diagram in README.md (a test checks it).
 readme-graph: $(STAMP)

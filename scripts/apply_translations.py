@@ -11,8 +11,12 @@ Usage: python scripts/apply_translations.py locales/fr/LC_MESSAGES/messages.po t
 
 import json
 import sys
+from pathlib import Path
 
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from i18n import write_catalog  # noqa: E402  (the same line width and order as make i18n)
 
 
 def main(po_path: str, source: str) -> None:
@@ -31,8 +35,7 @@ def main(po_path: str, source: str) -> None:
             continue
         message.string = tuple(e["str"]) if isinstance(e["str"], list) else e["str"]
         message.flags.discard("fuzzy")
-    with open(po_path, "wb") as f:
-        write_po(f, catalog, width=100, sort_by_file=True)
+    write_catalog(Path(po_path), catalog)
     if missing:
         print(f"{len(missing)} msgid(s) not in the catalog (run make i18n first):", file=sys.stderr)
         for m in missing:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,8 @@ from bot.knowledge.model import Faq, FaqEntry, Knowledge, Source
 from bot.knowledge.yamlfile import KnowledgeError, LineDict, LineList, Problem, load_yaml
 from bot.resources import bundled
 
+_PLACEHOLDER = re.compile(r"\{[a-z0-9_.]+\}")
+
 if TYPE_CHECKING:
     from bot.i18n import Catalogs
     from bot.search.index import FaqIndex
@@ -44,8 +47,10 @@ DEFAULT_KNOWLEDGE_DIR = bundled("knowledge")  # the installation's own; see bot/
 FILES = ("sources.yaml", "facts.yaml", "flow.yaml", "faq.yaml")
 REQUIRED_EXAMPLE_LANGS = ("en", "fr")
 MIN_EXAMPLES = 5
+SHORT_MAX_CHARS = 220  # "one or two sentences"; figures counted as they are usually printed
 _FAQ_KEYS = {
-    *("id", "topic", "title", "answer", "more", "keywords", "examples", "sources", "related"),
+    *("id", "topic", "title", "answer", "short", "more", "keywords", "examples", "sources"),
+    "related",
     *("scope", "nationality"),
 }
 
@@ -175,6 +180,18 @@ def _string_lists(value: Any, line: int, c: _Collector, where: str) -> dict[str,
     return out
 
 
+def _check_short(raw: LineDict, c: _Collector, where: str, facts: set[str]) -> str:
+    """The entry's short answer: present, one or two sentences, ⚠️ where a figure is unsettled
+    (`check_text` asks for the sign as it does of every text)."""
+    line = raw.line_of("short") if "short" in raw else raw.line
+    short = _check_text(raw.get("short"), line, c, f"{where}.short", facts, required=False)
+    if not short:
+        c.warn(line, f"{where}: no 'short' answer (the key fact in one or two sentences)")
+    elif len(_PLACEHOLDER.sub("€2,800.53", short)) > SHORT_MAX_CHARS:
+        c.error(line, f"{where}.short: longer than {SHORT_MAX_CHARS} characters")
+    return short
+
+
 def _load_faq(
     data: Any, sources: dict[str, Source], facts: set[str], c: _Collector, lexicons: dict
 ) -> Faq | None:
@@ -220,6 +237,7 @@ def _load_faq(
         more = _check_text(
             raw.get("more"), raw.line_of("more"), c, f"{where}.more", facts, required=False
         )
+        short = _check_short(raw, c, where, facts)
         keywords = _string_lists(
             raw.get("keywords"), raw.line_of("keywords"), c, f"{where}.keywords"
         )
@@ -259,6 +277,7 @@ def _load_faq(
                 related=tuple(related),
                 scope=str(scope),
                 nationality=str(nationality),
+                short=short,
             )
         )
     by_id = {e.id: e for e in entries}

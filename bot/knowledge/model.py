@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 # Which YAML fields are shown to users, and so translated through the catalogs.
 FLOW_TEXT_FIELDS = ("ask", "help", "title", "status", "cost", "where", "deadline")
 FLOW_LIST_FIELDS = ("steps", "documents", "pitfalls", "uncertain")
-FAQ_TEXT_FIELDS = ("title", "answer", "more")
+FAQ_TEXT_FIELDS = ("title", "answer", "short", "more")
 FACT_TYPES = ("money", "number", "date", "months", "days", "hours")
 INPUT_KINDS = ("date",)
 # How an outcome counts down to a date the user typed (see bot/engine/countdown.py):
@@ -242,6 +242,8 @@ class FaqEntry:
     related: tuple[str, ...]
     scope: str = ""  # "rece" or "bilateral" when the entry applies to that status only
     nationality: str = ""  # the lexicon concept of the nationality the entry is about
+    # the key fact in a sentence or two (composed replies, inline results, autocomplete, snippets)
+    short: str = ""
 
 
 @dataclass(frozen=True)

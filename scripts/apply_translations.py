@@ -16,7 +16,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from i18n import write_catalog  # noqa: E402  (the same line width and order as make i18n)
+from i18n import write_catalog  # the same line width and order as make i18n)
 
 
 def main(po_path: str, source: str) -> None:

@@ -23,6 +23,34 @@ from bot.testing import Client, FakeClock
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
 
+# `make test-fast` leaves out what is marked slow: a real browser, a real Redis server, whole
+# builds of the site, the bench smoke run, end-to-end runs of the real bot in subprocesses, and
+# long randomized runs at full size. `make test` (and CI) runs everything.
+SLOW_FILES = {
+    "test_browser.py",  # Chromium
+    "test_bench_smoke.py",  # the quick bench and make eval
+    "test_crash_safety.py",  # SIGKILL at random points, in subprocesses
+    "test_budget.py",  # builds the whole site
+    "test_site.py",
+}
+FAST = bool(os.environ.get("APS_BOT_TEST_FAST"))
+
+
+def scale(full: int, fast: int) -> int:
+    """How many randomized cases a test runs: `full` in `make test`, `fast` in `make test-fast`."""
+    return fast if FAST else full
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if (
+            item.path.name in SLOW_FILES
+            or "redis_url" in getattr(item, "fixturenames", ())
+            or "redis" in params.values()
+        ):
+            item.add_marker(pytest.mark.slow)
+
 # Property tests: random locally (new examples each run; a failure is saved in the example
 # database and replayed first next time), derandomized in CI, so that a red CI run is the same
 # run on every machine and `CI=1 make test` reproduces it. Both print the blob that replays a

@@ -104,29 +104,51 @@ async def test_discord_slash_commands_follow_the_table(engine: Engine) -> None:
 
 
 async def test_a_new_command_is_one_decorated_handler(make_engine) -> None:
-    """A feature router with one new command: every platform offers it, nothing else changes."""
+    """A feature router with one new command: every platform offers it, nothing else changes.
+
+    The name is one no real command will take, so adding /ping to the bot never breaks this."""
     from bot.engine.commands import N_, pgettext
     from bot.engine.features import ROUTER
     from bot.engine.reply import ReplyKind
 
-    feature = Router("ping")
+    feature = Router("example")
 
-    @feature.command(pgettext("command name", "ping"), N_("Check that I am here"))
-    async def ping(turn, conv, args):
+    @feature.command(pgettext("command name", "zz_example"), N_("Check that I am here"))
+    async def zz_example(turn, conv, args):
         return turn.reply(ReplyKind.INFO, turn.msg("pong {args}", args=args))
 
     engine = make_engine(router=Router("all").include(ROUTER, feature))
     client = Client(engine, platform="console")
-    await client.send("/ping hello")
+    await client.send("/zz_example hello")
     assert client.text == "pong hello"
     await client.send("/help")
-    assert "/ping: Check that I am here" in client.text
+    assert "/zz_example: Check that I am here" in client.text
     t = engine.catalogs.get("fr")
-    assert "ping" in [c.command for c in command_menu(t, engine.commands)]
+    assert "zz_example" in [c.command for c in command_menu(t, engine.commands)]
     app = build_application(Config(telegram_token=Secret("123:abc")), engine)
-    assert any("ping" in getattr(h, "commands", ()) for g in app.handlers.values() for h in g)
+    assert any("zz_example" in getattr(h, "commands", ()) for g in app.handlers.values() for h in g)
     discord = build_client(Config(), engine)
     try:
-        assert "ping" in {c.name for c in discord.tree.get_commands()}
+        assert "zz_example" in {c.name for c in discord.tree.get_commands()}
     finally:
         await discord.close()
+
+
+def test_every_feature_router_is_included() -> None:
+    """A feature module whose router is not included in ROUTER fails here, not silently with
+    "I don't know the command" in front of a user."""
+    import importlib
+    import pkgutil
+
+    import bot.engine.features as features
+    from bot.engine.features import ROUTER
+
+    found = []
+    for info in pkgutil.walk_packages(features.__path__, features.__name__ + "."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, Router):
+                found.append((info.name, name, value))
+    assert len(found) >= 9, found
+    missing = [f"{m}.{n}" for m, n, r in found if not ROUTER.includes(r)]
+    assert not missing, f"not included in bot/engine/features/__init__.py ROUTER: {missing}"

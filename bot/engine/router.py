@@ -57,6 +57,7 @@ class Router:
         self.buttons: dict[str, ButtonKind] = {}
         self.texts: list[TextHandler] = []
         self.hints: list[Hint] = []
+        self.included: list[Router] = []  # what `include` took, so a test can find a forgotten one
 
     # ------------------------------------------------------------------ declaring
 
@@ -113,6 +114,7 @@ class Router:
     def include(self, *routers: Router) -> Router:
         """Add other routers' commands, buttons, text handlers and hints, in that order."""
         for router in routers:
+            self.included.append(router)
             for command in router.commands.values():
                 self._add_command(command)
             for button in router.buttons.values():
@@ -120,6 +122,10 @@ class Router:
             self.texts.extend(router.texts)
             self.hints.extend(router.hints)
         return self
+
+    def includes(self, router: Router) -> bool:
+        """Whether `router` is this one or was included in it, directly or through another."""
+        return router is self or any(r.includes(router) for r in self.included)
 
     def _add_command(self, command: Command) -> None:
         if command.name in self.commands:

@@ -144,6 +144,43 @@ def test_check_fails_with_file_and_line_on_a_broken_copy(tmp_path: Path) -> None
     assert result.returncode == 1 and re.search(r"faq\.yaml:\d+: invalid YAML", result.stderr)
 
 
+def test_check_rejects_a_long_or_unmarked_french_short_answer(tmp_path: Path) -> None:
+    """The loader checks the English short answers; check holds every other catalog to the same
+    length, and to the English's ⚠️, pointing at the catalog entry."""
+    from babel.messages.pofile import read_po, write_po
+
+    locales = tmp_path / "locales"
+    for lang in ("en", "fr"):
+        shutil.copytree(ROOT / "locales" / lang, locales / lang)
+    po = locales / "fr" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    knowledge = load_knowledge()
+    fee, rncp = knowledge.faq.by_id["fee"], knowledge.faq.by_id["rncp"]
+    assert "⚠️" in rncp.short
+    catalog.get(fee.short, context="faq:fee.short").string = "⚠️ " + "Elle coûte {fee_rece}. " * 10
+    catalog.get(rncp.short, context="faq:rncp.short").string = "Seulement au niveau 7."
+    with po.open("wb") as f:
+        write_po(f, catalog, width=76)
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    fee_line = catalog.get(fee.short, context="faq:fee.short").lineno
+    rncp_line = catalog.get(rncp.short, context="faq:rncp.short").lineno
+
+    result = run("check", "--locales", str(locales))
+    assert result.returncode == 1
+    errors = result.stderr.splitlines()
+    assert (
+        f"{po}:{fee_line}: fr: the short answer faq:fee.short is 222 characters long, over 220 "
+        "(figures counted as printed): one or two sentences"
+    ) in errors
+    assert (
+        f"{po}:{rncp_line}: fr: the translation of faq:rncp.short drops the ⚠️ of the English: "
+        "keep the point marked as unsettled"
+    ) in errors
+    assert errors[-1] == "aps-bot check: 2 error(s)"
+
+
 def test_graph_matches_the_readme() -> None:
     result = run("graph")
     assert result.returncode == 0

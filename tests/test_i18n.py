@@ -1,9 +1,11 @@
 import datetime as dt
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from bot.i18n import Catalogs, normalise_locale
@@ -91,3 +93,32 @@ def test_pybabel_extracts_code_and_knowledge_strings(tmp_path: Path) -> None:
     assert any(c and c.startswith("faq:") for c in contexts)
     assert any(c and c.startswith("source:") for c in contexts)
     assert catalog.get("Cancel") is not None
+
+
+def test_make_i18n_leaves_a_new_message_untranslated_outside_english(tmp_path: Path) -> None:
+    """The English catalog is filled with its msgids; a new msgid must reach the other catalogs
+    empty, so that `aps-bot check` asks for its translation (Babel shares the template's message
+    objects between the catalogs it updates, which once filled French with English)."""
+    spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    template = Catalog()
+    template.add("Old text", context="faq:a.title")
+    template.add("New text", context="faq:a.short")
+    pos = {}
+    for lang, old in (("en", "Old text"), ("fr", "Vieux texte")):
+        pos[lang] = tmp_path / lang / "LC_MESSAGES" / "messages.po"
+        pos[lang].parent.mkdir(parents=True)
+        catalog = Catalog(locale=lang)
+        catalog.add("Old text", old, context="faq:a.title")
+        script.write_catalog(pos[lang], catalog)
+    for lang in ("en", "fr"):  # the order make i18n uses: English first
+        assert script.update(pos[lang], template)
+    strings = {}
+    for lang, po in pos.items():
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        strings[lang] = {m.context: m.string for m in catalog if m.id}
+    assert strings["en"] == {"faq:a.title": "Old text", "faq:a.short": "New text"}
+    assert strings["fr"] == {"faq:a.title": "Vieux texte", "faq:a.short": ""}

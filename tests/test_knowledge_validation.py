@@ -268,7 +268,7 @@ def test_out_of_scope_questions_must_be_lists_of_strings(kb: Path) -> None:
     ), found
 
 
-def test_a_short_answer_is_short_and_its_absence_is_reported(kb: Path) -> None:
+def test_a_short_answer_is_required_and_short(kb: Path) -> None:
     edit(kb / "faq.yaml", 'short: "A passport and photos."', "short: " + '"' + "Word " * 60 + '"')
     found = problems(kb)
     line = line_of(kb / "faq.yaml", 'short: "Word')
@@ -276,5 +276,14 @@ def test_a_short_answer_is_short_and_its_absence_is_reported(kb: Path) -> None:
 
     shutil.copytree(KB, kb, dirs_exist_ok=True)
     edit(kb / "faq.yaml", '    short: "Yes, you can work."\n', "")
-    (warning,) = load_knowledge(kb, today=TODAY).warnings
-    assert "faq work: no 'short' answer" in str(warning)
+    (found,) = problems(kb)
+    line = line_of(kb / "faq.yaml", "- id: work")
+    assert found == (
+        f"{kb / 'faq.yaml'}:{line}: faq work: no 'short' answer "
+        "(the key fact in one or two sentences)"
+    )
+
+    shutil.copytree(KB, kb, dirs_exist_ok=True)
+    edit(kb / "faq.yaml", 'short: "The card costs {fee}."', 'short: ""')
+    (found,) = problems(kb)
+    assert "faq fee: no 'short' answer" in found

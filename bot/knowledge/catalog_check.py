@@ -1,5 +1,6 @@
 """Are the catalogs complete? Every user-facing string, in the code and in the knowledge, in every
-language, with every plural form filled and the same placeholders as the English."""
+language, with every plural form filled and the same placeholders as the English; a translation
+keeps the English's ⚠️, and an FAQ short answer stays short in every language."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from bot.knowledge.checks import SHORT_MAX_CHARS, WARNING_SIGN, short_length
 from bot.knowledge.extract import KINDS, messages
 from bot.knowledge.yamlfile import KnowledgeError, Problem, load_yaml
 from bot.markup import MarkupError, parse, placeholders
@@ -110,6 +112,9 @@ def check_catalogs(
                     parse(form, {p: "x" for p in placeholders(form)})
                 except MarkupError as exc:
                     problems.append(Problem(po_name, entry.lineno, f"{lang}: {exc}"))
+                problems.extend(
+                    _knowledge_rules(lang, po_name, entry.lineno, context, singular, form)
+                )
                 if "%(" in singular and any(f"%({n})" not in form for n in _pyformat(singular)):
                     problems.append(
                         Problem(
@@ -117,6 +122,35 @@ def check_catalogs(
                         )
                     )
     return problems
+
+
+def _knowledge_rules(
+    lang: str, po_name: str, line: int, context: str | None, english: str, form: str
+) -> list[Problem]:
+    """What the knowledge loader checks of the English, checked of a translation too: a point
+    marked unsettled stays marked, and a short answer stays short."""
+    found = []
+    if WARNING_SIGN in english and WARNING_SIGN not in form:
+        what = context or repr(english[:40])
+        found.append(
+            Problem(
+                po_name,
+                line,
+                f"{lang}: the translation of {what} drops the {WARNING_SIGN} of the English: "
+                "keep the point marked as unsettled",
+            )
+        )
+    is_short = bool(context and context.startswith("faq:") and context.endswith(".short"))
+    if is_short and form != english and short_length(form) > SHORT_MAX_CHARS:
+        found.append(
+            Problem(
+                po_name,
+                line,
+                f"{lang}: the short answer {context} is {short_length(form)} characters long, "
+                f"over {SHORT_MAX_CHARS} (figures counted as printed): one or two sentences",
+            )
+        )
+    return found
 
 
 def _pyformat(text: str) -> set[str]:

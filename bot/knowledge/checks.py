@@ -17,6 +17,13 @@ from bot.markup import MarkupError, parse, placeholders
 ID = re.compile(r"^[a-z][a-z0-9_]*$")  # node, fact, topic and entry ids: lower_snake_case
 WARNING_SIGN = "⚠️"
 _MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
+SHORT_MAX_CHARS = 220  # an FAQ entry's short answer: "one or two sentences", in every language
+_FIGURE = re.compile(r"\{[a-z0-9_.]+\}")
+
+
+def short_length(text: str) -> int:
+    """How long a short answer reads, each figure counted as a typical printed one ("€2,800.53")."""
+    return len(_FIGURE.sub("€2,800.53", text.strip()))
 
 
 class FactNames(set):

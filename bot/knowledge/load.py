@@ -13,13 +13,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import re
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from bot.knowledge import facts as factlib
 from bot.knowledge.checks import ID as _ID
+from bot.knowledge.checks import SHORT_MAX_CHARS, short_length
 from bot.knowledge.checks import Collector as _Collector
 from bot.knowledge.checks import FactNames as _FactNames
 from bot.knowledge.checks import check_text as _check_text
@@ -36,8 +36,6 @@ from bot.knowledge.model import Faq, FaqEntry, Knowledge, Source
 from bot.knowledge.yamlfile import KnowledgeError, LineDict, LineList, Problem, load_yaml
 from bot.resources import bundled
 
-_PLACEHOLDER = re.compile(r"\{[a-z0-9_.]+\}")
-
 if TYPE_CHECKING:
     from bot.i18n import Catalogs
     from bot.search.index import FaqIndex
@@ -47,7 +45,6 @@ DEFAULT_KNOWLEDGE_DIR = bundled("knowledge")  # the installation's own; see bot/
 FILES = ("sources.yaml", "facts.yaml", "flow.yaml", "faq.yaml")
 REQUIRED_EXAMPLE_LANGS = ("en", "fr")
 MIN_EXAMPLES = 5
-SHORT_MAX_CHARS = 220  # "one or two sentences"; figures counted as they are usually printed
 _FAQ_KEYS = {
     *("id", "topic", "title", "answer", "short", "more", "keywords", "examples", "sources"),
     "related",
@@ -184,10 +181,11 @@ def _check_short(raw: LineDict, c: _Collector, where: str, facts: set[str]) -> s
     """The entry's short answer: present, one or two sentences, ⚠️ where a figure is unsettled
     (`check_text` asks for the sign as it does of every text)."""
     line = raw.line_of("short") if "short" in raw else raw.line
-    short = _check_text(raw.get("short"), line, c, f"{where}.short", facts, required=False)
-    if not short:
-        c.warn(line, f"{where}: no 'short' answer (the key fact in one or two sentences)")
-    elif len(_PLACEHOLDER.sub("€2,800.53", short)) > SHORT_MAX_CHARS:
+    if raw.get("short") in (None, ""):
+        c.error(line, f"{where}: no 'short' answer (the key fact in one or two sentences)")
+        return ""
+    short = _check_text(raw.get("short"), line, c, f"{where}.short", facts)
+    if short_length(short) > SHORT_MAX_CHARS:
         c.error(line, f"{where}.short: longer than {SHORT_MAX_CHARS} characters")
     return short
 

@@ -146,7 +146,7 @@ def test_paraphrases_find_the_right_entry_first() -> None:
 def test_every_entry_is_translated_to_french() -> None:
     fr = Catalogs().get("fr")
     for entry in KB.faq.entries:
-        for field in ("title", "answer", "more"):
+        for field in ("title", "answer", "short", "more"):
             english = getattr(entry, field)
             assert fr.pgettext(faq_context(entry.id, field), english) != english, (entry.id, field)
 

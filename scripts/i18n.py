@@ -17,6 +17,7 @@ a file differ, so a translator's diff shows only the messages that changed.
 
 from __future__ import annotations
 
+import copy
 import io
 import subprocess
 import sys
@@ -124,7 +125,9 @@ def update(po_path: Path, template: Catalog) -> bool:
     lang = po_path.parent.parent.name
     with po_path.open("rb") as f:
         catalog = read_po(f, locale=lang)
-    catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
+    # Babel inserts the template's own message objects for new msgids: a copy per catalog, or
+    # filling the English catalog (below) would write English into every other catalog too
+    catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_creation_date=False)
     catalog.obsolete.clear()
     if lang == SOURCE_LANGUAGE:
         fill_source_language(catalog)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
+
+from bot.knowledge import KnowledgeError, load_knowledge
 from bot.knowledge.facts import recent_change
 from bot.knowledge.load import fact_checked
 from tests.knowledge.helpers import KB
@@ -75,6 +80,29 @@ def test_every_source_is_cited_and_every_citation_exists() -> None:
     assert set(KB.sources) <= cited, f"unused sources: {set(KB.sources) - cited}"
     for src in KB.sources.values():
         assert src.url.startswith(("https://", "http://")), src.id  # http where only it was read
+
+
+def test_every_source_opens_its_text_and_every_read_names_what_it_read() -> None:
+    for src in KB.sources.values():
+        path = src.url.split("://", 1)[1].partition("/")[2].split("?")[0]
+        assert path, f"{src.id} opens a home page"
+        assert "github.com" not in src.url, src.id
+    # the 30 November reads were of copies: F17319 held its January 2026 version
+    f17319 = KB.sources["S1"]
+    assert all(r.copy for r in f17319.reads)
+    assert f17319.best_read is not None and f17319.best_read.version.iso() == "2026-01-01"
+
+
+def test_a_countrys_agreement_is_not_cited_for_another_answer(tmp_path: Path) -> None:
+    """The M1 answer once cited the France–Gabon agreement: the loader now refuses that."""
+    assert "S18" not in KB.faq.by_id["m1_only"].sources
+    kb = tmp_path / "knowledge"
+    shutil.copytree(KB.path, kb)
+    faq = (kb / "faq.yaml").read_text(encoding="utf-8")
+    faq = faq.replace("    sources: [S6, S1, S4, S70]\n", "    sources: [S6, S1, S4, S18]\n", 1)
+    (kb / "faq.yaml").write_text(faq, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"faq m1_only cites S18 .* concerns gabon only"):
+        load_knowledge(kb, today=NOV_2026)
 
 
 def test_every_uncertain_figure_carries_a_warning_wherever_it_is_shown() -> None:

@@ -124,14 +124,20 @@ def weekly_kb(folder: Path, srv: FixtureServer) -> Path:
         "  publisher: Service-public.fr (DILA)\n"
         "  url: https://www.service-public.gouv.fr/particuliers/vosdroits/F39530\n"
         "  published: 2026-01-30\n  kind: official\n  watch: service-public:F39530\n"
-        '  reads:\n    - date: 2026-02-01\n      showed: "modified 2026-01-30"\n'
+        '  reads:\n    - date: 2026-02-01\n      copy: false\n      showed: "modified 2026-01-30"\n'
         "S2:\n  title: RECE (fiche F17319)\n  short: service-public.fr F17319\n"
         "  publisher: Service-public.fr (DILA)\n"
         "  url: https://www.service-public.gouv.fr/particuliers/vosdroits/F17319\n"
         "  published: 2026-01-01\n  kind: official\n  watch: service-public:F17319\n"
-        '  reads:\n    - date: 2026-02-01\n      showed: "modified 2026-01-01"\n'
+        '  reads:\n    - date: 2026-02-01\n      copy: false\n      showed: "modified 2026-01-01"\n'
         f"S3:\n  title: A page that is gone\n  publisher: Tests\n  url: {srv.base}/gone\n"
         "  watch: page\n",
         encoding="utf-8",
     )
+    # every source must be cited somewhere (aps-bot check refuses an unused one)
+    faq = folder / "faq.yaml"
+    text = faq.read_text(encoding="utf-8").replace(
+        "    sources: [S1]\n    related: [fee]", "    sources: [S1, S2, S3]\n    related: [fee]", 1
+    )
+    faq.write_text(text, encoding="utf-8")
     return folder

@@ -107,6 +107,18 @@ def test_ask_json_in_french() -> None:
     assert isinstance(obj["alternatives"], list)
 
 
+def test_ask_the_salary_for_the_change_of_status_gets_the_june_2026_smic() -> None:
+    """Issue 20: the threshold follows the SMIC of 1 June 2026, says since when, and keeps the
+    ⚠️ of a figure read as quoted (a December rise was mentioned but not found)."""
+    result = run("ask", "--json", "quel salaire minimum pour passer salarié après la rece")
+    obj = json.loads(result.stdout)
+    assert obj["id"] == "salary_threshold", obj
+    answer = obj["answer"].replace("\u202f", " ").replace("\xa0", " ")
+    assert "Au moins 2 800,53 € brut par mois" in answer
+    assert "depuis le 1er juin 2026" in answer and "⚠️" in answer
+    assert "(version du 1er janvier 2026)" in answer  # F17319: a copy of its January version
+
+
 def test_ask_json_no_match_exits_zero() -> None:
     result = run("ask", "--json", "--lang", "en", "zzzz qqqq")
     assert result.returncode == 0

@@ -175,7 +175,7 @@ async def test_faq_in_a_group_is_short_with_more_in_private(c: Client) -> None:
 async def test_faq_answer_more_and_related(c: Client) -> None:
     await c.send("how much does the card cost?")
     assert c.reply.faq_id == "fee" and "It costs €150." in c.text
-    assert "Sources: test source (published 10 January 2026; checked 1 June 2026)" in c.text
+    assert "Sources: test source (published 10 January 2026; read on 1 June 2026)" in c.text
     await c.click("Tell me more")
     assert "Tax €100 plus stamp €50." in c.text
     await c.click("Which documents?")
@@ -433,7 +433,7 @@ async def test_french_notes_and_source_dates(clock) -> None:
     await c.send("combien coute la carte")
     text = c.text.replace("\xa0", " ").replace("\u202f", " ")
     assert "depuis mai 2026 ; 75 € avant." in text
-    assert "(publié : 10 janvier 2026 ; vérifié le 1er juin 2026)" in text
+    assert "(publié : 10 janvier 2026 ; lu le 1er juin 2026)" in text
 
 
 async def test_a_direct_answer_offers_the_runner_up_first(clock: FakeClock) -> None:

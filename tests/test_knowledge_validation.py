@@ -137,7 +137,7 @@ def test_facts_compute_and_freshness(kb: Path) -> None:
     assert any("unknown key 'nothing'" in p for p in problems(kb))
     edit(
         kb / "sources.yaml",
-        '  nothing:\n    - date: 2026-06-01\n      showed: "the fee and the duration"\n',
+        '  nothing:\n    - date: 2026-06-01\n      copy: false\n      showed: "the fee and the duration"\n',
         "",
     )
     k = load_knowledge(kb, today=TODAY)
@@ -287,3 +287,159 @@ def test_a_short_answer_is_required_and_short(kb: Path) -> None:
     edit(kb / "faq.yaml", 'short: "The card costs {fee}."', 'short: ""')
     (found,) = problems(kb)
     assert "faq fee: no 'short' answer" in found
+
+
+S2 = (
+    "S2:\n  title: Second source\n  publisher: Tests\n  url: https://example.org/s2\n"
+    "  kind: secondary\n"
+)
+
+
+def test_a_source_must_open_the_text_it_stands_for(kb: Path) -> None:
+    for url, why in [
+        ("https://example.org/", "opens the home page of example.org"),
+        ("https://example.org", "opens the home page of example.org"),
+        ("https://example.org/?xml=F17319", "opens the home page of example.org"),
+        ("https://github.com/etalab/lois", "points at a code-hosting site (github.com)"),
+        ("https://raw.githubusercontent.com/a/b/x.md", "code-hosting site (githubusercontent.com)"),
+        ("https://gitlab.com/x/y/-/blob/main/a.md", "code-hosting site (gitlab.com)"),
+    ]:
+        shutil.copy(KB / "sources.yaml", kb / "sources.yaml")
+        edit(kb / "sources.yaml", "url: https://example.org/s1", f"url: {url}")
+        line = line_of(kb / "sources.yaml", "  url: ")
+        assert any(
+            p.startswith(f"{kb / 'sources.yaml'}:{line}: source S1: url ") and why in p
+            for p in problems(kb)
+        ), url
+    shutil.copy(KB / "sources.yaml", kb / "sources.yaml")
+    edit(kb / "sources.yaml", "url: https://example.org/s1", "url: https://example.org/?p=1")
+    with pytest.raises(KnowledgeError, match="home page"):  # sources.yaml alone, same rule
+        load_sources(kb)
+
+
+def test_every_source_must_be_cited(kb: Path) -> None:
+    (kb / "sources.yaml").write_text(
+        (KB / "sources.yaml").read_text(encoding="utf-8") + S2, encoding="utf-8"
+    )
+    line = line_of(kb / "sources.yaml", "S2:")
+    assert problems(kb) == [
+        f"{kb / 'sources.yaml'}:{line}: source S2: no fact, FAQ entry or walkthrough node cites "
+        "it: cite it where it supports an answer, or remove it"
+    ]
+    edit(
+        kb / "faq.yaml",
+        "    sources: [S1]\n    related: [documents]",
+        "    sources: [S1, S2]\n    related: [documents]",
+    )
+    assert load_knowledge(kb, today=TODAY).sources["S2"].title == "Second source"
+
+
+def test_a_country_source_is_cited_only_where_the_country_is_spoken_of(kb: Path) -> None:
+    (kb / "sources.yaml").write_text(
+        (KB / "sources.yaml").read_text(encoding="utf-8") + S2 + "  about: india\n",
+        encoding="utf-8",
+    )
+    # the fee entry says nothing of India: citing India's agreement there proves nothing
+    edit(
+        kb / "faq.yaml",
+        "    sources: [S1]\n    related: [documents]",
+        "    sources: [S1, S2]\n    related: [documents]",
+    )
+    line = line_of(kb / "faq.yaml", "sources: [S1, S2]")
+    assert problems(kb) == [
+        f"{kb / 'faq.yaml'}:{line}: faq fee cites S2 (Tests), which concerns india only, but does "
+        "not speak of india: cite the sources that support this answer"
+    ]
+    # an outcome that names the country (in any language's words for it) may cite it
+    edit(kb / "faq.yaml", "sources: [S1, S2]", "sources: [S1]")
+    edit(kb / "flow.yaml", '    status: "APS."\n', '    status: "APS."\n    help: ""\n')
+    text = (kb / "flow.yaml").read_text(encoding="utf-8")
+    nodes = text.split("  out_india:\n")
+    nodes[1] = nodes[1].replace("    sources: [S1]", "    sources: [S1, S2]", 1)
+    (kb / "flow.yaml").write_text("  out_india:\n".join(nodes), encoding="utf-8")
+    assert load_knowledge(kb, today=TODAY).flow.nodes["out_india"].sources == ("S1", "S2")
+    edit(kb / "sources.yaml", "  about: india\n", "  about: atlantis\n")
+    assert any("about 'atlantis' is not a concept of the lexicons" in p for p in problems(kb))
+
+
+def test_a_read_says_whether_it_was_the_live_page_or_a_copy_and_which_version(kb: Path) -> None:
+    sources = kb / "sources.yaml"
+    edit(sources, "      copy: false\n", "")
+    assert any(
+        "S1.reads[0]: say what was read: 'copy: false' for the live page" in p for p in problems(kb)
+    )
+    edit(sources, "    - date: 2026-06-01\n", "    - date: 2026-06-01\n      copy: true\n")
+    assert any(
+        "S1.reads[0]: a copy holds one version of the page: give 'version'" in p
+        for p in problems(kb)
+    )
+    edit(sources, "      copy: true\n", "      copy: true\n      version: 2026-07-01\n")
+    assert any(
+        "'version' (2026-07-01) is after the day it was read (2026-06-01)" in p
+        for p in problems(kb)
+    )
+    edit(sources, "version: 2026-07-01", "version: 2026-02-01")
+    line = line_of(sources, "published:")
+    assert problems(kb) == [
+        f"{sources}:{line}: source S1: 'published' (2026-01-10) is older than the version read "
+        "on 2026-06-01 (2026-02-01): set it to the newest date the page shows"
+    ]
+    edit(sources, "version: 2026-02-01", "version: 2026-01")  # a month when only that is shown
+    read = load_knowledge(kb, today=TODAY).sources["S1"].reads[0]
+    assert read.copy and read.version is not None and read.version.iso() == "2026-01"
+    assert read.content_date == dt.date(2026, 1, 1)
+    edit(sources, "version: 2026-01", "version: undated")
+    src = load_knowledge(kb, today=TODAY).sources["S1"]
+    assert src.reads[0].version is None and src.newest_version is None and src.checked
+    edit(sources, "      copy: true\n", "      copy: false\n")
+    assert any("'undated' is for a copy" in p for p in problems(kb))
+
+
+def test_a_change_the_cited_sources_predate_is_pointed_out(kb: Path) -> None:
+    """The fee is computed from a tax and a stamp that changed in May 2026 (recorded from S2);
+    the fee cites S1, read only in its January version: it may still show the old fee."""
+    (kb / "sources.yaml").write_text(
+        (KB / "sources.yaml").read_text(encoding="utf-8")
+        + S2
+        + "  reads:\n    - date: 2026-06-01\n      copy: false\n      showed: the new rates\n",
+        encoding="utf-8",
+    )
+    facts = (kb / "facts.yaml").read_text(encoding="utf-8")
+    facts = facts.replace(
+        "    - from: 2026-05\n      value: 100\n      sources: [S1]",
+        "    - from: 2026-05\n      value: 100\n      sources: [S2]",
+    )
+    facts = facts.replace(
+        "    - from: 2026-05\n      value: 50\n      sources: [S1]",
+        "    - from: 2026-05\n      value: 50\n      sources: [S2]",
+    )
+    (kb / "facts.yaml").write_text(facts, encoding="utf-8")
+    assert load_knowledge(kb, today=TODAY).warnings == ()  # S1 read live on 1 June
+    edit(
+        kb / "sources.yaml",
+        '      copy: false\n      showed: "the fee',
+        '      copy: true\n      version: 2026-01-10\n      showed: "the fee',
+    )
+    (warning,) = load_knowledge(kb, today=TODAY).warnings
+    assert warning.line == line_of(kb / "facts.yaml", "fee:") + 1  # its first key, as others
+    assert warning.message == (
+        "fact fee: its value changed on 2026-05 (recorded from S2), but the newest version read "
+        "of its other sources (S1) is of 2026-01-10: it may still show the old figure; read a "
+        "newer version, or cite the sources of the change"
+    )
+    # before the change, nothing to say
+    assert load_knowledge(kb, today=dt.date(2026, 4, 1)).warnings == ()
+
+
+def test_check_lists_the_facts_nobody_here_has_read(kb: Path) -> None:
+    edit(
+        kb / "sources.yaml",
+        '  reads:\n    - date: 2026-06-01\n      copy: false\n      showed: "the fee and the duration"\n',
+        "",
+    )
+    warnings = [str(w) for w in load_knowledge(kb, today=TODAY).warnings]
+    assert (
+        f"{kb / 'facts.yaml'}:1: warning: facts still unread (4): fee, tax, stamp, duration: "
+        in warnings[0]
+    )
+    assert sum("none of its sources was ever read by us" in w for w in warnings) == 4

@@ -75,14 +75,17 @@ def sources_yaml(base: str) -> str:
 
     def read(on: str, fingerprint: str = "") -> str:
         extra = f"\n      fingerprint: '{fingerprint}'" if fingerprint else ""
-        return f'  reads:\n    - date: {on}\n      showed: "what the page said"{extra}\n'
+        return (
+            f'  reads:\n    - date: {on}\n      copy: false\n      showed: "what the page said"'
+            f"{extra}\n"
+        )
 
     def fiche(sid: str, fid: str, published: str, on: str) -> str:
         return (
             f"{sid}:\n  title: Fiche {fid}\n  publisher: Service-public.fr (DILA)\n"
             f"  url: https://www.service-public.gouv.fr/particuliers/vosdroits/{fid}\n"
             f"  published: {published}\n  kind: official\n  watch: service-public:{fid}\n"
-            f'  reads:\n    - date: {on}\n      showed: "modified {published}"\n'
+            f'  reads:\n    - date: {on}\n      copy: false\n      showed: "modified {published}"\n'
         )
 
     return "".join(
@@ -99,7 +102,7 @@ def sources_yaml(base: str) -> str:
             page("S10", "/pages/slow", read("2026-02-01", FP_PLAIN_PAGE)),
             page("S11", "/pages/plain"),  # never read
             page("S12", "/pages/etag", read("2026-02-01")),  # Last-Modified after the read
-            "S13:\n  title: Not watched\n  publisher: Tests\n  url: https://example.org/\n",
+            "S13:\n  title: Not watched\n  publisher: Tests\n  url: https://example.org/s13\n",
         ]
     )
 
@@ -394,13 +397,14 @@ def test_knowledge_errors_exit_2(kb: Path, tmp_path: Path, capsys) -> None:
     assert (code, out) == (2, "")
     assert err.strip().endswith("sources.yaml:0: file not found") and err.count("\n") == 1
     (kb / "sources.yaml").write_text(
-        "S1:\n  title: t\n  publisher: p\n  url: https://example.org/\n  watch: page\n"
-        "  reads:\n    - date: 2026-01-01\n      showed: x\n      fingerprint: md5:abc\n",
+        "S1:\n  title: t\n  publisher: p\n  url: https://example.org/s1\n  watch: page\n"
+        "  reads:\n    - date: 2026-01-01\n      copy: false\n      showed: x\n"
+        "      fingerprint: md5:abc\n",
         encoding="utf-8",
     )
     code, out, err = check(kb, capsys)
     assert (code, out) == (2, "")
-    assert "sources.yaml:9: source S1.reads[0]: 'fingerprint' must be sha256:" in err
+    assert "sources.yaml:10: source S1.reads[0]: 'fingerprint' must be sha256:" in err
 
 
 def test_an_unreadable_knowledge_folder_is_one_line(tmp_path: Path, capsys) -> None:

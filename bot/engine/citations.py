@@ -11,13 +11,44 @@ from bot.markup import Bold, BulletList, Inline, Link, Message, Paragraph, Text,
 
 if TYPE_CHECKING:
     from bot.engine.turn import Turn
+    from bot.i18n import Lang
+    from bot.knowledge.model import Source
 
 
 def sources_block(turn: Turn, ids: tuple[str, ...]) -> Paragraph:
-    """ "Sources: A (published date; checked date) · B …", built once per knowledge version and
+    """ "Sources: A (version of date) · B (read on date) …", built once per knowledge version and
     language."""
     key = (turn.kb.version, turn.t.code, "sources", ".".join(ids))
     return turn.cached(key, lambda: _sources_block(turn, ids))
+
+
+def source_dates(src: Source, t: Lang) -> tuple[str, dict[str, str]]:
+    """What a student can trust of a source: the template to show after its name and the dates
+    it needs. A live read says when we read the page; a copy says which version it held (the
+    date the page showed), never "checked" on the day we read an older copy."""
+    published = format_since(src.published, t) if src.published else ""
+    read = src.best_read
+    values = {"published": published}
+    if read is None:
+        template = t.gettext("{source} (published {published})") if published else "{source}"
+        return template, values
+    values["read"] = t.date(read.on)
+    if not read.copy:
+        if published:
+            return t.gettext("{source} (published {published}; read on {read})"), values
+        return t.gettext("{source} (read on {read})"), values
+    if read.version is None:
+        if published:
+            return t.gettext(
+                "{source} (published {published}; undated copy read on {read})"
+            ), values
+        return t.gettext("{source} (undated copy read on {read})"), values
+    values["version"] = format_since(read.version, t)
+    if src.published and src.published.date > read.version.date:
+        return t.gettext(
+            "{source} (published {published}; we read the version of {version})"
+        ), values
+    return t.gettext("{source} (version of {version})"), values
 
 
 def _sources_block(turn: Turn, ids: tuple[str, ...]) -> Paragraph:
@@ -28,18 +59,8 @@ def _sources_block(turn: Turn, ids: tuple[str, ...]) -> Paragraph:
         if i:
             parts.append(Text(" · "))
         link = Link((Text(t.pgettext(source_context(sid), src.short)),), src.url)
-        published = format_since(src.published, t) if src.published else ""
-        checked = t.date(src.checked) if src.checked else ""
-        if published and checked:
-            template = t.gettext("{source} (published {published}; checked {checked})")
-        elif published:
-            template = t.gettext("{source} (published {published})")
-        elif checked:
-            template = t.gettext("{source} (checked {checked})")
-        else:
-            template = "{source}"
-        values = {"source": link, "published": published, "checked": checked}
-        parts.extend(inlines(parse(template, values)))
+        template, values = source_dates(src, t)
+        parts.extend(inlines(parse(template, {"source": link, **values})))
     return Paragraph(tuple(parts))
 
 

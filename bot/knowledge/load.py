@@ -28,6 +28,7 @@ from bot.knowledge.checks import source_list as _source_list
 from bot.knowledge.checks import unknown_keys as _unknown_keys
 from bot.knowledge.faq_search import SCOPES, build_index, load_rules
 from bot.knowledge.lexicons import LEXICON_DIR, load_lexicons
+from bot.knowledge.load_citations import check_citations
 from bot.knowledge.load_facts import fact_checked
 from bot.knowledge.load_facts import load_facts as _load_facts
 from bot.knowledge.load_flow import load_flow as _load_flow
@@ -100,6 +101,23 @@ def load_knowledge(
     flow = _load_flow(raw["flow.yaml"], sources, names, flow_c, path / "flow.yaml", facts)
     faq_c = _Collector(_display(path / "faq.yaml"))
     faq = _load_faq(raw["faq.yaml"], sources, names, faq_c, lexicons)
+    if flow is not None and faq is not None:
+        check_citations(
+            sources,
+            raw["sources.yaml"],
+            facts,
+            raw["facts.yaml"],
+            raw["flow.yaml"],
+            faq,
+            raw["faq.yaml"],
+            lexicons,
+            {
+                "sources.yaml": sources_c,
+                "facts.yaml": facts_c,
+                "flow.yaml": flow_c,
+                "faq.yaml": faq_c,
+            },
+        )
 
     problems = sources_c.problems + facts_c.problems + flow_c.problems + faq_c.problems
     errors = [p for p in problems if not p.warning]

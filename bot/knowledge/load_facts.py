@@ -72,8 +72,20 @@ def load_facts(
 
     for fid in specs:
         resolve(fid)
+    unread = [  # in the file's order
+        fid
+        for fid in specs
+        if fid in out and not _check_fact_freshness(out[fid], specs[fid], sources, c, today)
+    ]
+    written = {fid: {s.date for s, _ in raw if s is not None} for fid, raw in raw_periods.items()}
     for fact in out.values():
-        _check_fact_freshness(fact, specs[fact.id], sources, c, today)
+        _check_versions_follow_changes(fact, specs[fact.id], out, written, sources, c, today)
+    if unread:
+        c.warn(
+            1,
+            f"facts still unread ({len(unread)}): {', '.join(unread)}: nobody here has read any "
+            "source of the value in force (read one, then record the read in sources.yaml)",
+        )
     return {fid: out[fid] for fid in specs if fid in out}
 
 
@@ -286,7 +298,9 @@ def fact_checked(fact: Fact, sources: dict[str, Source], day: dt.date) -> dt.dat
 
 def _check_fact_freshness(
     fact: Fact, spec: LineDict, sources: dict[str, Source], c: Collector, today: dt.date
-) -> None:
+) -> bool:
+    """Warn when nobody here read the sources of the value in force, or long ago; False when
+    nobody did."""
     checked = fact_checked(fact, sources, today)
     if checked is None:
         c.warn(
@@ -294,9 +308,60 @@ def _check_fact_freshness(
             f"fact {fact.id}: none of its sources was ever read by us (add a 'reads' entry in "
             "sources.yaml once someone has checked the figure on one of them)",
         )
-    elif today - checked > STALE_AFTER:
+        return False
+    if today - checked > STALE_AFTER:
         c.warn(
             spec.line,
             f"fact {fact.id}: its newest check was on {checked.isoformat()}, more than 6 months "
             "ago: read its sources again",
+        )
+    return True
+
+
+def change_sources(
+    fact: Fact, day: dt.date, facts: dict[str, Fact], written: dict[str, set[dt.date]]
+) -> set[str]:
+    """The sources that recorded the change of `fact` on `day`: those of its own history item
+    starting that day, or else those of the facts it is computed from that changed that day."""
+    if day in written.get(fact.id, ()):
+        return {s for p in fact.periods if p.start and p.start.date == day for s in p.sources}
+    return {
+        s
+        for dep in fact.uses
+        if dep in facts and day in written.get(dep, ())
+        for p in facts[dep].periods
+        if p.start and p.start.date == day
+        for s in p.sources
+    }
+
+
+def _check_versions_follow_changes(
+    fact: Fact,
+    spec: LineDict,
+    facts: dict[str, Fact],
+    written: dict[str, set[dt.date]],
+    sources: dict[str, Source],
+    c: Collector,
+    today: dt.date,
+) -> None:
+    """Warn when the value in force changed on a date that every other source it cites predates:
+    the newest version of them we read may still show the old figure (F17319 read in its January
+    version while the SMIC changed in June)."""
+    i = fact.period_at(today)
+    start = fact.periods[i].start
+    if i == 0 or start is None or start.date > today:
+        return
+    recorded = change_sources(fact, start.date, facts, written)
+    others = [s for s in fact.periods[i].sources if s not in recorded and s in sources]
+    versions = [(sources[s].newest_version, s) for s in others if sources[s].newest_version]
+    if not versions:
+        return
+    newest, sid = max(versions)
+    if newest < start.date:
+        names = ", ".join(sorted(recorded)) or "another source"
+        c.warn(
+            spec.line,
+            f"fact {fact.id}: its value changed on {start.iso()} (recorded from {names}), but the "
+            f"newest version read of its other sources ({sid}) is of {newest.isoformat()}: it may "
+            "still show the old figure; read a newer version, or cite the sources of the change",
         )

@@ -5,14 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.knowledge.checks import Collector, mapping, parse_date, parse_since, unknown_keys
-from bot.knowledge.model import Source, SourceRead
+from bot.knowledge.model import Since, Source, SourceRead
 from bot.knowledge.yamlfile import LineDict, LineList
 
 _SOURCE_ID = re.compile(r"^S[0-9]+[a-z]?$")
 _FINGERPRINT = re.compile(r"^(sha256:[0-9a-f]{64}|etag:\S.*)$")
-_SOURCE_KEYS = {"title", "short", "publisher", "url", "kind", "published", "reads", "watch", "seen"}
+_SOURCE_KEYS = {
+    *("title", "short", "publisher", "url", "kind", "published", "reads", "watch", "about"),
+    "seen",  # refused with an explanation: publication and reading are two dates
+}
+_READ_KEYS = {"date", "copy", "version", "showed", "via", "fingerprint"}
+UNDATED = "undated"  # a copy's `version` when the copy shows no date
+# Code-hosting sites: a repository proves nothing by itself; cite the text it copies
+CODE_HOSTS = (
+    *("github.com", "githubusercontent.com", "gitlab.com", "bitbucket.org", "codeberg.org"),
+    *("sourceforge.net", "gitee.com", "sr.ht", "framagit.org", "git.sr.ht"),
+)
 _WATCH_SP = re.compile(r"^service-public:[FNR][0-9]+$")
 _SOURCE_KINDS = {"official", "institutional", "secondary"}
 
@@ -41,8 +52,8 @@ def load_sources(data: Any, c: Collector, today: dt.date) -> dict[str, Source]:
         for k in missing:
             c.error(spec.line, f"{where}: {k!r} is required")
         url = str(spec.get("url", ""))
-        if url and not url.startswith(("https://", "http://")):
-            c.error(spec.line_of("url"), f"{where}: url must start with https://")
+        if url:
+            _check_url(url, spec.line_of("url"), c, where)
         published = None
         if spec.get("published") is not None:
             published = parse_since(spec.get("published"))
@@ -54,6 +65,23 @@ def load_sources(data: Any, c: Collector, today: dt.date) -> dict[str, Source]:
             elif published.date > today:
                 c.error(spec.line_of("published"), f"{where}: 'published' is in the future")
         reads = _source_reads(spec, c, where, today)
+        if published is not None:
+            for read in reads:
+                if read.version is not None and read.version.date > published.date:
+                    c.error(
+                        spec.line_of("published"),
+                        f"{where}: 'published' ({published.iso()}) is older than the version "
+                        f"read on {read.on.isoformat()} ({read.version.iso()}): set it to the "
+                        "newest date the page shows",
+                    )
+                    break
+        about = spec.get("about", "")
+        if about and not (isinstance(about, str) and about.isidentifier()):
+            c.error(
+                spec.line_of("about"),
+                f"{where}: 'about' must be one nationality concept of the lexicons (e.g. gabon)",
+            )
+            about = ""
         watch = spec.get("watch", "")
         if watch and not (watch == "page" or (isinstance(watch, str) and _WATCH_SP.match(watch))):
             c.error(
@@ -75,8 +103,31 @@ def load_sources(data: Any, c: Collector, today: dt.date) -> dict[str, Source]:
                 published=published,
                 reads=reads,
                 watch=str(watch or ""),
+                about=str(about or ""),
             )
     return out
+
+
+def _check_url(url: str, line: int, c: Collector, where: str) -> None:
+    """A source must open the text it stands for: not a site's home page, not a repository."""
+    if not url.startswith(("https://", "http://")):
+        c.error(line, f"{where}: url must start with https://")
+        return
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.path in ("", "/"):
+        c.error(
+            line,
+            f"{where}: url opens the home page of {host} (its path is empty or /), which proves "
+            "nothing: link the text itself (the Légifrance article, the fiche, the page)",
+        )
+    hosting = next((h for h in CODE_HOSTS if host == h or host.endswith("." + h)), None)
+    if hosting:
+        c.error(
+            line,
+            f"{where}: url points at a code-hosting site ({hosting}): link the published text "
+            "(Légifrance, the Journal officiel, the publisher's page), not a repository",
+        )
 
 
 def _source_reads(spec: LineDict, c: Collector, where: str, today: dt.date) -> tuple:
@@ -89,34 +140,93 @@ def _source_reads(spec: LineDict, c: Collector, where: str, today: dt.date) -> t
     reads: list[SourceRead] = []
     for i, item in enumerate(raw):
         line = raw.line_of(i)
+        here = f"{where}.reads[{i}]"
         if not isinstance(item, LineDict):
-            c.error(line, f"{where}.reads[{i}]: must be a mapping with 'date' and 'showed'")
+            c.error(line, f"{here}: must be a mapping with 'date', 'copy' and 'showed'")
             continue
-        unknown_keys(item, {"date", "showed", "via", "fingerprint"}, c, f"{where}.reads[{i}]")
+        unknown_keys(item, _READ_KEYS, c, here)
         on = parse_date(item.get("date"))
         if on is None:
-            c.error(item.line_of("date"), f"{where}.reads[{i}]: 'date' must be YYYY-MM-DD")
+            c.error(item.line_of("date"), f"{here}: 'date' must be YYYY-MM-DD")
             continue
         if on > today:
-            c.error(item.line_of("date"), f"{where}.reads[{i}]: 'date' is in the future")
+            c.error(item.line_of("date"), f"{here}: 'date' is in the future")
             continue
         showed = item.get("showed")
         if not isinstance(showed, str) or not showed.strip():
             c.error(
                 item.line,
-                f"{where}.reads[{i}]: say what the source showed ('showed'), e.g. "
+                f"{here}: say what the source showed ('showed'), e.g. "
                 '"F17319 modified 2026-01-01: fee 150 €"',
             )
+            continue
+        copy, version, ok = _what_was_read(item, on, c, here)
+        if not ok:
             continue
         fingerprint = item.get("fingerprint", "")
         if fingerprint and not (isinstance(fingerprint, str) and _FINGERPRINT.match(fingerprint)):
             c.error(
                 item.line_of("fingerprint"),
-                f"{where}.reads[{i}]: 'fingerprint' must be sha256:<64 hex digits> or "
+                f"{here}: 'fingerprint' must be sha256:<64 hex digits> or "
                 "etag:<ETag>, as printed by aps-bot sources check",
             )
             fingerprint = ""
         reads.append(
-            SourceRead(on, showed.strip(), str(item.get("via", "")).strip(), str(fingerprint))
+            SourceRead(
+                on,
+                showed.strip(),
+                str(item.get("via", "")).strip(),
+                str(fingerprint),
+                copy=copy,
+                version=version,
+            )
         )
     return tuple(sorted(reads, key=lambda r: r.on))
+
+
+def _what_was_read(
+    item: LineDict, on: dt.date, c: Collector, here: str
+) -> tuple[bool, Since | None, bool]:
+    """``(copy, version, ok)``: the live page (``copy: false``) or a copy, and for a copy the
+    version it holds (the date the copy itself shows, or ``undated``)."""
+    copy = item.get("copy")
+    if not isinstance(copy, bool):
+        c.error(
+            item.line_of("copy") if "copy" in item else item.line,
+            f"{here}: say what was read: 'copy: false' for the live page, 'copy: true' for a "
+            "copy (a mirror, an open-data file, a stored copy), with its 'version'",
+        )
+        return False, None, False
+    raw = item.get("version")
+    if raw is None:
+        if copy:
+            c.error(
+                item.line,
+                f"{here}: a copy holds one version of the page: give 'version', the date the "
+                f"copy itself shows (YYYY-MM-DD or YYYY-MM), or '{UNDATED}' if it shows none",
+            )
+            return copy, None, False
+        return copy, None, True
+    if raw == UNDATED:
+        if not copy:
+            c.error(
+                item.line_of("version"),
+                f"{here}: '{UNDATED}' is for a copy; a live page read on a date is that day's",
+            )
+            return copy, None, False
+        return copy, None, True
+    version = parse_since(raw)
+    if version is None:
+        c.error(
+            item.line_of("version"),
+            f"{here}: 'version' must be the date the page shows (YYYY-MM-DD or YYYY-MM), or "
+            f"'{UNDATED}'",
+        )
+        return copy, None, False
+    if version.date > on:
+        c.error(
+            item.line_of("version"),
+            f"{here}: 'version' ({version.iso()}) is after the day it was read ({on.isoformat()})",
+        )
+        return copy, None, False
+    return copy, version, True

@@ -63,7 +63,13 @@ class Since:
 
 @dataclass(frozen=True)
 class SourceRead:
-    """One reading of a source by someone on this project: when, how, and what it showed.
+    """One reading of a source by someone on this project: when, what exactly was read, what it
+    showed.
+
+    `copy` says whether the live page was read (False) or a copy of it (a mirror, an open-data
+    dump, a stored copy: True). A copy holds one version of the page: `version` is the date that
+    version itself shows ("modifié le", "vérifié le", "version en vigueur du"), or None when the
+    copy shows none. A live page read on a date is that day's version.
 
     `fingerprint` is what ``aps-bot sources check`` printed for the page when it was read
     (``sha256:<hex>`` of its main text, or ``etag:<ETag header>``): the baseline it compares with.
@@ -73,6 +79,16 @@ class SourceRead:
     showed: str
     via: str = ""
     fingerprint: str = ""
+    copy: bool = False
+    version: Since | None = None
+
+    @property
+    def content_date(self) -> dt.date | None:
+        """How recent the text read is: the day for a live page, the version's date for a copy
+        (None for an undated copy: we cannot tell)."""
+        if not self.copy:
+            return self.on
+        return self.version.date if self.version else None
 
 
 @dataclass(frozen=True)
@@ -89,11 +105,27 @@ class Source:
     published: Since | None = None
     reads: tuple[SourceRead, ...] = ()
     watch: str = ""  # "" (not watched) | "page" | "service-public:F17319"
+    about: str = ""  # a nationality concept: the source concerns that country's agreement only
 
     @property
     def checked(self) -> dt.date | None:
-        """When we last read it, or None if nobody on this project has."""
+        """When we last read it (live or a copy), or None if nobody on this project has."""
         return max((r.on for r in self.reads), default=None)
+
+    @property
+    def best_read(self) -> SourceRead | None:
+        """The read that shows the most recent text: the newest live read or dated copy (a live
+        read wins a tie: it says more), else the newest undated copy."""
+        dated = [r for r in self.reads if r.content_date is not None]
+        if dated:
+            return max(dated, key=lambda r: (r.content_date, not r.copy, r.on))
+        return max(self.reads, key=lambda r: r.on, default=None)
+
+    @property
+    def newest_version(self) -> dt.date | None:
+        """The date of the most recent text of it someone here read (a live read's day, a copy's
+        version), or None (never read, or only undated copies)."""
+        return max((r.content_date for r in self.reads if r.content_date), default=None)
 
 
 @dataclass(frozen=True)

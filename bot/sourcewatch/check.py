@@ -184,6 +184,9 @@ def write_suggestions(report: Report, out: IO[str], today: dt.date) -> None:
             out.write(f"  published: {r.modified.isoformat()}\n")
         out.write("  reads:  # a new item at the end of the list\n")
         out.write(f"    - date: {today.isoformat()}\n")
+        out.write(
+            "      copy: false  # the live page; a copy: copy: true and version: <its date>\n"
+        )
         out.write(f"      via: {r.url}\n")
         example = f"modified {r.modified.isoformat()}: " if r.modified else ""
         out.write(f'      showed: ""  # what you read, e.g. "{example}fee 100 €, 2 months"\n')

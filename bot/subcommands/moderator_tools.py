@@ -37,6 +37,7 @@ def health() -> int:
 def check(config: Config, locales: Path | None) -> int:
     """``aps-bot check``: every knowledge and catalog problem as file:line; 1 on any error."""
     from bot.knowledge.catalog_check import check_catalogs
+    from bot.knowledge.consistency import check_consistency
 
     kdir = knowledge_dir(config)
     problems = []
@@ -45,6 +46,8 @@ def check(config: Config, locales: Path | None) -> int:
             kdir, today=dt.date.today(), catalogs=Catalogs(locales or DEFAULT_LOCALES_DIR)
         )
         problems += knowledge.warnings
+        # one truth per question: typed figures and contradicted claims, in every language
+        problems += check_consistency(knowledge.facts, kdir, locales or DEFAULT_LOCALES_DIR)
     except KnowledgeError as exc:
         problems += exc.problems
     problems += check_catalogs(kdir, locales or DEFAULT_LOCALES_DIR)

@@ -157,7 +157,9 @@ async def test_faq_answer_is_an_embed_with_sources_and_share(harness: Harness) -
     assert len(embed["description"]) <= 4096
     # the 2026 fee, and for a year the note that it changed (issue 11)
     assert "€150" in embed["description"] and "since May 2026; €75 before" in embed["description"]
-    assert "checked 30 November 2026" in embed["footer"]["text"]
+    # what was read, as a student can trust it: copies name their version, never "checked"
+    assert "(version of 1 January 2026)" in embed["footer"]["text"]
+    assert "checked" not in embed["footer"]["text"]
     assert any(b.get("url", "").startswith("http") for b in sent.buttons)  # the sources' links
     shared = await harness.click(sent, "Share in channel")
     assert shared is not sent and not shared.ephemeral

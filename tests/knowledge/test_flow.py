@@ -271,11 +271,15 @@ async def test_every_outcome_section_cites_sources_with_dates() -> None:
     for heading in ("Coût", "Sources"):
         assert heading in text
     assert "150 €" in text
-    assert "2 734,55 €" in text  # the 2026 threshold, formatted the French way
-    # the source labels tell the page's own date from the day we read it
+    assert "2 800,53 €" in text  # the June 2026 threshold, formatted the French way
+    # the SMIC rose in June 2026: the threshold's change is pointed out, the old value kept
     assert (
-        "service-public.fr F17319 (publié : 1er janvier 2026 ; vérifié le 30 novembre 2026)" in text
+        "Seuil de salaire pour le changement de statut (1,5 fois le SMIC, brut mensuel) : "
+        "2 800,53 € depuis le 1er juin 2026 ; 2 734,55 € avant." in text
     )
+    # the source labels say what was read: a copy holding the January version, not a live check
+    assert "service-public.fr F17319 (version du 1er janvier 2026)" in text
+    assert "vérifié le" not in text
     # the fee changed less than a year ago: the outcome says so
     assert (
         "Prix de la carte RECE (taxe + droit de timbre) : 150 € depuis mai 2026 ; 75 € avant."

@@ -102,9 +102,9 @@ def test_fee_page_shows_the_figures_in_force_their_change_and_checked_sources(si
     fr = (out / "fr" / "faq" / "fee.html").read_text(encoding="utf-8")
     assert "<strong>€150</strong>" in en  # in force on the build day (since May 2026)
     assert "€150 since May 2026; €75 before" in en  # the engine's "Changed recently" note
-    assert "checked 30 November 2026" in en
+    assert "service-public.fr F17319</a> (version of 1 January 2026)" in en
     assert "150\u00a0€ depuis mai 2026 ; 75\u00a0€ avant" in fr
-    assert "vérifié le 30 novembre 2026" in fr
+    assert "(version du 1er janvier 2026)" in fr and "vérifié le" not in fr
     assert 'hreflang="fr" href="../../fr/faq/fee.html"' in en
 
 

@@ -59,7 +59,9 @@ class FakeDiscord(Driver):
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
-        self._runner = web.AppRunner(app, handle_signals=False)
+        self._runner = web.AppRunner(
+            app, handle_signals=False, access_log=None
+        )  # the bot's log only
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

@@ -39,3 +39,31 @@ def production_logging(config: Config, *, everything: bool = False) -> Iterator[
         root.setLevel(saved[0])
         for n, level in zip(noisy, saved_noisy, strict=True):
             n.setLevel(level)
+
+
+class Records(logging.Handler):
+    """Every record that reaches the root logger, as logged (before any filter)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+        text = record.getMessage()
+        if record.exc_info:
+            text += logging.Formatter().formatException(record.exc_info)
+        self.texts.append(text)
+
+
+@contextlib.contextmanager
+def raw_records() -> Iterator[Records]:
+    """Also keep every raw record (the production handler, with its filter, stays first)."""
+    handler = Records()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)

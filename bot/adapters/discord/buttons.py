@@ -23,7 +23,7 @@ from typing import Any
 
 import discord
 
-from bot.adapters.discord.front import Mode, front, log_http_error
+from bot.adapters.discord.front import Mode, delivery_failed, front
 from bot.adapters.discord.keys import choice_event, command_event, key_of, locale_of, text_event
 from bot.engine import suggest
 from bot.engine.tokens import KEEPS_MESSAGE
@@ -143,7 +143,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"t"
         try:
             await interaction.response.send_modal(modal)
         except discord.HTTPException as exc:
-            log_http_error(interaction, exc)
+            await delivery_failed(interaction, exc)
 
 
 class AnswerModal(discord.ui.Modal):

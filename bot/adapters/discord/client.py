@@ -18,11 +18,13 @@ from discord import app_commands
 from bot.adapters.discord import buttons, commands, respond
 from bot.adapters.discord.endpoints import apply_endpoints
 from bot.adapters.discord.front import Mode
+from bot.adapters.discord.keys import PLATFORM
 from bot.adapters.discord.reminders import start_reminder_loop
 from bot.adapters.discord.sourcewatch import start_sources_loop
 from bot.adapters.discord.translator import CatalogTranslator
 from bot.config import Config, ConfigError
 from bot.engine import Engine, Event
+from bot.health import VITALS, Vitals
 from bot.render.discord_md import no_mentions
 from bot.sourcewatch import notify
 from bot.sourcewatch.check import WatchError
@@ -48,11 +50,19 @@ class ApsClient(discord.Client):
         config: settings (the token is only read by `run_discord` and `sync_commands`).
         engine: the shared engine.
         defer_after: seconds to wait for the engine before deferring an interaction.
+        vitals: where handled interactions and failed answers are noted (default: the
+            process's, which the heartbeat file shows).
         options: passed on to `discord.Client`.
     """
 
     def __init__(
-        self, config: Config, engine: Engine, *, defer_after: float = DEFER_AFTER, **options: Any
+        self,
+        config: Config,
+        engine: Engine,
+        *,
+        defer_after: float = DEFER_AFTER,
+        vitals: Vitals | None = None,
+        **options: Any,
     ) -> None:
         options.setdefault("intents", discord.Intents(guilds=True))
         options.setdefault("allowed_mentions", no_mentions())
@@ -60,6 +70,8 @@ class ApsClient(discord.Client):
         self.config = config
         self.engine = engine
         self.defer_after = defer_after
+        self.vitals = vitals or VITALS
+        self.vitals.of(PLATFORM)
         self.tree = ApsTree(self)
         commands.register(self.tree, engine)
         self.add_dynamic_items(*buttons.DYNAMIC_ITEMS)
@@ -95,6 +107,7 @@ class ApsClient(discord.Client):
         """Answer what no handler will: a component whose custom_id none of our buttons
         recognises, or a form other than ours, gets "this menu has expired"; our typed-answer
         form is answered here (it works after a restart, when discord.py forgot the form)."""
+        self.vitals.handled(PLATFORM)
         custom_id = str((interaction.data or {}).get("custom_id", ""))
         if interaction.type is discord.InteractionType.component:
             if interaction.message is None or not buttons.recognised(custom_id):

@@ -97,6 +97,7 @@ def build_application(
         builder.base_url(base_url or configured[0])  # type: ignore[index]
         builder.base_file_url(base_file_url or (configured[1] if configured else base_url))
     vitals = vitals or VITALS
+    vitals.of(PLATFORM)  # started now
     unreadable = unreadable or UnreadableUpdates(vitals)
     # keyboards echoed back by Telegram are dropped before PTB parses them, and updates it could
     # not read are replaced by stand-ins (see request.py)

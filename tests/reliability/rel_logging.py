@@ -59,10 +59,11 @@ class Records(logging.Handler):
 
 @contextlib.contextmanager
 def raw_records() -> Iterator[Records]:
-    """Also keep every raw record (the production handler, with its filter, stays first)."""
+    """Also keep every record as the loggers made it: this handler comes before the production
+    handler, whose filters change records in place."""
     handler = Records()
     root = logging.getLogger()
-    root.addHandler(handler)
+    root.handlers.insert(0, handler)  # before the production handler and its filters
     try:
         yield handler
     finally:

@@ -39,6 +39,7 @@ class PlatformVitals:
     Attributes:
         started: when the adapter started.
         last_handled: when it last began handling an update (None: not yet).
+        handled: updates handled since start.
         pending: updates waiting at the platform, as last probed (None: never probed).
         probed: when `pending` was read.
         pending_since: the first probe of the current run of probes that found updates waiting.
@@ -48,6 +49,7 @@ class PlatformVitals:
 
     started: float
     last_handled: float | None = None
+    handled: int = 0
     pending: int | None = None
     probed: float | None = None
     pending_since: float | None = None
@@ -73,7 +75,9 @@ class Vitals:
         return found
 
     def handled(self, platform: str) -> None:
-        self.of(platform).last_handled = self.clock()
+        vitals = self.of(platform)
+        vitals.last_handled = self.clock()
+        vitals.handled += 1
 
     def probed(self, platform: str, pending: int) -> None:
         vitals = self.of(platform)

@@ -148,6 +148,10 @@ class FakeDiscord(Driver):
 
     # ------------------------------------------------------------------ driver
 
+    async def send_interaction(self, payload: dict[str, Any]) -> None:
+        """Send INTERACTION_CREATE and return at once (many in flight: see `dispatch` for one)."""
+        await self._send("INTERACTION_CREATE", payload)
+
     async def dispatch(self, payload: dict[str, Any], *, acknowledged: bool = True) -> None:
         """Send INTERACTION_CREATE, then wait until the bot has answered and gone quiet."""
         before = len(self.transcript.callbacks)

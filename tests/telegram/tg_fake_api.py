@@ -278,6 +278,7 @@ class FakeBotAPI:
 
     async def _get_updates(self, params: dict) -> list[dict]:
         offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)  # as Telegram: 100 at most per batch
         self.offset = max(self.offset, offset)
         wait = min(float(params.get("timeout") or 0), LONG_POLL_MAX)
 
@@ -288,7 +289,7 @@ class FakeBotAPI:
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait_for(lambda: bool(pending())), wait)
-        return pending()
+        return pending()[: max(1, min(limit, 100))]
 
     def _result(self, method: str, params: dict) -> Any:
         name = method.lower()

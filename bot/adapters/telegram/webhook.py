@@ -48,8 +48,8 @@ async def serve_webhook(
                 return web.Response(status=403)
         try:
             data = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
-            return web.Response(status=400)  # not JSON: not from Telegram
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return web.Response(status=400)  # not JSON (or nested deeper than Python): not Telegram
         update = unreadable.read(data, application.bot)
         if update is not None:
             await application.update_queue.put(update)

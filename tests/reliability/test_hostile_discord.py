@@ -301,3 +301,78 @@ async def _quiet(fake: FakeDiscord, quiet: float = 0.3, limit: float = 10.0) -> 
     while loop.time() < end and seen != len(fake.transcript.requests):
         seen = len(fake.transcript.requests)
         await asyncio.sleep(quiet)
+
+
+# ---------------------------------------------------------------- what the random runs found
+
+
+@contextlib.asynccontextmanager
+async def _running(vitals: Vitals):
+    fake = await FakeDiscord().start()
+    config = Config.from_env(
+        {
+            "DISCORD_BOT_TOKEN": DISCORD_TOKEN,
+            "DISCORD_API_BASE_URL": fake.api_url,
+            "DISCORD_GATEWAY_URL": fake.gateway_url,
+            "APS_BOT_DATABASE": "memory",
+        }
+    )
+    engine = fresh_engine(config)
+    task = asyncio.create_task(run_discord(config, engine, vitals=vitals))
+    try:
+        await asyncio.wait_for(fake.identified.wait(), 5)
+        await asyncio.sleep(0.05)
+        yield fake, engine, task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 10)
+        await fake.close()
+        await engine.store.close()
+
+
+async def test_an_event_discord_py_cannot_read_is_skipped_and_the_bot_goes_on(
+    discord_endpoints: None, caplog
+) -> None:
+    """Before, discord.py's KeyError on such an event ended the connection, and the process."""
+    vitals = Vitals()
+    async with _running(vitals) as (fake, engine, task):
+        await fake.send_interaction(interaction_payload(5, None))  # a form without its data
+        no_user = interaction_payload(2, {"id": "1", "name": "help", "type": 1})
+        del no_user["member"]
+        await fake.send_interaction(no_user)  # from nobody
+        answer = await fake.slash("faq", {"question": "how much does it cost"})
+        assert answer.embeds and not task.done()
+        counters = await engine.store.counters()
+    assert vitals.of("discord").unreadable == 2
+    assert counters["updates.unreadable.discord"] == 2
+    assert "INTERACTION_CREATE event could not be read" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= 40]
+
+
+async def test_forged_shapes_are_answered_without_errors(discord_endpoints: None, caplog) -> None:
+    vitals = Vitals()
+    async with _running(vitals) as (fake, _, _):
+        step = await fake.slash("aps")
+        # our custom_id on a select menu: discord.py leaves it alone, so "expired" from us
+        select = interaction_payload(
+            3, {"custom_id": "p:aps", "component_type": 3, "values": ["x"]},
+            message=step.as_payload(),
+        )  # fmt: skip
+        fake.transcript.clicked[select["token"]] = step
+        await fake.dispatch(select)
+        assert "expired" in fake.transcript.last.content
+        # an option of another type than the command declares
+        payload = interaction_payload(
+            2, {"id": "1", "name": "faq", "type": 1,
+                "options": [{"name": "question", "type": 4, "value": 42}]},
+        )  # fmt: skip
+        await fake.dispatch(payload)
+        assert payload["id"] in fake.transcript.answered
+        # suggestions asked for an option that has none: an empty list, no traceback
+        focused = [{"name": "x", "type": 3, "value": "", "focused": True}]
+        await fake.dispatch(
+            interaction_payload(4, {"id": "1", "name": "help", "type": 1, "options": focused})
+        )
+        assert fake.transcript.callbacks[-1] == {"type": 8, "data": {"choices": []}}
+    assert not [r for r in caplog.records if r.levelno >= 40]

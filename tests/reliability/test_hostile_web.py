@@ -218,3 +218,37 @@ async def test_hostile_requests_to_the_web_chat(tmp_path, count: int) -> None:
         "seed": seed,
     }
     print("hostile web:", json.dumps(figures))
+
+
+# ---------------------------------------------------------------- what the random runs found
+
+
+async def test_deep_json_and_the_pages_rate_limit_are_refusals_not_failures(caplog) -> None:
+    """Both were answered 500, with an ERROR logged: JSON nested deeper than Python recurses,
+    and the chat page asked more often than the per-address limit allows."""
+    engine = fresh_engine(Config.from_env({"APS_BOT_DATABASE": "memory"}))
+    settings = WebSettings(secret=Secret("k" * 40), ip_burst=2, ip_rate=0.001)
+    stop, ready = asyncio.Event(), asyncio.get_running_loop().create_future()
+    server = asyncio.create_task(
+        serve(engine, settings, "127.0.0.1", 0, ready=ready.set_result, stop=stop)
+    )
+    try:
+        base = (await asyncio.wait_for(ready, 5)).rstrip("/")
+        async with aiohttp.ClientSession() as session:
+            deep = b"[" * 50_000
+            headers = {"Content-Type": "application/json"}
+            async with session.post(base + "/api/message", data=deep, headers=headers) as r:
+                assert r.status == 400 and (await r.json())["error"] == "bad_json"
+            statuses = []
+            for _ in range(4):
+                async with session.get(base + "/") as r:
+                    statuses.append(r.status)
+                    if r.status == 429:
+                        assert "Too many messages" in await r.text()
+                        assert r.headers["Retry-After"]
+        assert statuses[-1] == 429 and 500 not in statuses
+    finally:
+        stop.set()
+        await asyncio.wait_for(server, 10)
+        await engine.store.close()
+    assert not [r for r in caplog.records if r.levelno >= 40]

@@ -119,22 +119,18 @@ def _in_order(expected: list[str], texts: list[str]) -> bool:
     return all(any(t == e for t in it) for e in expected)
 
 
+NOTICES = ("Sorry, something went wrong", "Désolé, un problème est survenu")  # one per failure
+
+
 def duplicates(calls: list[Call], uid: int) -> int:
-    """Messages shown more than once in `uid`'s chat; each must be explained by an earlier send
-    of the same text that took effect but timed out (so the adapter sent it again)."""
+    """Messages shown more than once in `uid`'s chat, the error notice aside (each failed update
+    gets its own). None is expected: a send that may have arrived (it timed out, or the connection
+    dropped) is never repeated."""
     sends = [
         c for c in calls if c.method == "sendMessage" and c.took_effect and int(c["chat_id"]) == uid
     ]
-    seen: dict[str, Call] = {}
-    extra = 0
-    for c in sends:
-        first = seen.get(c["text"])
-        if first is None:
-            seen[c["text"]] = c
-            continue
-        assert first.outcome == "timeout", f"a message sent twice without a timeout: {c.params}"
-        extra += 1
-    return extra
+    texts = [c["text"] for c in sends if not c["text"].startswith(NOTICES)]
+    return len(texts) - len(set(texts))
 
 
 async def user_script(
@@ -256,13 +252,14 @@ async def test_every_reply_is_delivered_or_reported_under_20_percent_faults(
         "actions": sum(len(r.actions) for r in runs),
         "delivered": sum(r.delivered for r in runs),
         "reported": sum(r.reported for r in runs),
-        "duplicate_messages_after_timeouts": sum(duplicates(calls, r.uid) for r in runs),
+        "duplicate_messages": sum(duplicates(calls, r.uid) for r in runs),
         "refused_repeat_edits": sum(1 for c in calls if c.outcome == "400"),
         "seconds": round(elapsed, 1),
     }
     print("fault injection:", figures)
     assert sum(faults.values()) >= 8 and set(faults) == {"429", "500", "timeout", "drop"}
     assert figures["delivered"] >= figures["actions"] * 0.8
+    assert figures["duplicate_messages"] == 0
 
 
 SERVER_ERROR = {"ok": False, "error_code": 500, "description": "Internal Server Error"}

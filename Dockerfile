@@ -45,6 +45,8 @@ VOLUME ["/data"]
 
 # Tokens: TELEGRAM_BOT_TOKEN / DISCORD_BOT_TOKEN, or *_FILE pointing at a Docker secret
 # (e.g. TELEGRAM_BOT_TOKEN_FILE=/run/secrets/telegram_token).
+# Unhealthy when the heartbeat is over 2 minutes old, or updates have waited at Telegram for
+# 3 minutes with none handled (a stall: the process alive, nobody answered).
 HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 CMD ["aps-bot", "health"]
 
 CMD ["aps-bot"]

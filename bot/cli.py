@@ -118,7 +118,9 @@ def _parser() -> argparse.ArgumentParser:
         "health",
         help="exit 0 if a running bot made progress recently (Docker HEALTHCHECK)",
         description="Check the heartbeat file a running bot rewrites every 30 seconds "
-        "($APS_BOT_HEARTBEAT, default in the temp folder). Exit 0 if fresh, 1 if not.",
+        "($APS_BOT_HEARTBEAT, default in the temp folder). Exit 0 if it is fresh and no "
+        "platform is stalled (updates waiting at Telegram for 3 minutes, none handled), 1 if "
+        "not. Prints each platform's last handled update, pending updates and failed deliveries.",
     )
     sub.add_parser(
         "graph",

@@ -25,6 +25,8 @@ def rows(report: Report) -> list[tuple[str, str, int]]:
     for entry, up, down in report.votes:
         out += [("helpful_yes", entry, up), ("helpful_no", entry, down)]
     out += [("stored", k, v) for k, v in report.stored.items()]
+    out += [("failed_delivery", k, v) for k, v in report.failed_deliveries]
+    out += [("unreadable_update", k, v) for k, v in report.unreadable]
     return out
 
 
@@ -55,4 +57,8 @@ def to_text(report: Report) -> str:
         [f"{up:>5} / {down:<5} {entry}" for entry, up, down in report.votes],
     )
     section("Stored now", [f"{v:>5}  {k}" for k, v in report.stored.items()])
+    section(
+        "Replies that could not be delivered", [f"{n:>5}  {k}" for k, n in report.failed_deliveries]
+    )
+    section("Updates skipped as unreadable", [f"{n:>5}  {k}" for k, n in report.unreadable])
     return "\n".join(lines) + "\n"

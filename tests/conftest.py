@@ -33,12 +33,9 @@ SLOW_FILES = {
     "test_budget.py",  # builds the whole site
     "test_site.py",
 }
-FAST = bool(os.environ.get("APS_BOT_TEST_FAST"))
-
-
-def scale(full: int, fast: int) -> int:
-    """How many randomized cases a test runs: `full` in `make test`, `fast` in `make test-fast`."""
-    return fast if FAST else full
+# scale(full, fast): how many randomized cases a test runs (tests/sizing.py, importable from
+# test modules in any folder, where `conftest` names the folder's own conftest.py)
+from sizing import FAST, scale  # noqa: E402, F401
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -22,6 +22,8 @@ OUTCOME = "outcome."  # + the outcome node id: a walkthrough reached it
 LANG = "lang."  # + the language of a question asked or an outcome shown
 VOTE_UP = "vote.up."  # + the FAQ entry id
 VOTE_DOWN = "vote.down."
+DELIVERY_FAILED = "delivery.failed."  # + the platform: a reply that could not be delivered
+UNREADABLE = "updates.unreadable."  # + the platform: an update the library could not read
 QUESTION_KEYS = (ASKED, ANSWERED, UNSURE, MISSED)
 
 
@@ -36,6 +38,8 @@ class Report:
         languages: language code → questions asked and outcomes shown in it.
         votes: FAQ entry id → (helpful, not helpful), most voted first.
         stored: what the Store holds now (conversations, users with a language…).
+        failed_deliveries: platform → replies that could not be delivered.
+        unreadable: platform → updates skipped because the library could not read them.
     """
 
     questions: dict[str, int] = field(default_factory=dict)
@@ -44,6 +48,8 @@ class Report:
     languages: list[tuple[str, int]] = field(default_factory=list)
     votes: list[tuple[str, int, int]] = field(default_factory=list)
     stored: dict[str, int] = field(default_factory=dict)
+    failed_deliveries: list[tuple[str, int]] = field(default_factory=list)
+    unreadable: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _ranked(counters: dict[str, int], prefix: str) -> list[tuple[str, int]]:
@@ -64,4 +70,6 @@ async def gather(store: Store, top: int = 10) -> Report:
         languages=_ranked(counters, LANG),
         votes=votes,
         stored=await store.counts(),
+        failed_deliveries=_ranked(counters, DELIVERY_FAILED),
+        unreadable=_ranked(counters, UNREADABLE),
     )

@@ -192,7 +192,7 @@ async def api_message(request: web.Request) -> web.StreamResponse:
             )
         try:
             body = json.loads(await request.text())
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # nested deeper than Python
             body = None
         if not isinstance(body, dict):
             raise Refusal(

@@ -44,6 +44,8 @@ async def security_headers(
         response = await handler(request)
     except web.HTTPException as exc:
         response = await _http_error(request, exc)
+    except Refusal as refusal:  # a check a route did not catch itself (the page's rate limit)
+        response = refusal_response(request, refusal)
     except Exception as exc:
         # the type and the line only: an exception's message may quote what the visitor wrote
         frames = traceback.extract_tb(exc.__traceback__)

@@ -59,7 +59,9 @@ class FakeDiscord(Driver):
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
-        self._runner = web.AppRunner(app, handle_signals=False)
+        self._runner = web.AppRunner(
+            app, handle_signals=False, access_log=None
+        )  # the bot's log only
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -145,6 +147,10 @@ class FakeDiscord(Driver):
         await self._ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
 
     # ------------------------------------------------------------------ driver
+
+    async def send_interaction(self, payload: dict[str, Any]) -> None:
+        """Send INTERACTION_CREATE and return at once (many in flight: see `dispatch` for one)."""
+        await self._send("INTERACTION_CREATE", payload)
 
     async def dispatch(self, payload: dict[str, Any], *, acknowledged: bool = True) -> None:
         """Send INTERACTION_CREATE, then wait until the bot has answered and gone quiet."""

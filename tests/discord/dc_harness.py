@@ -243,6 +243,7 @@ class Transcript:
         self.by_token: dict[str, Sent] = {}  # interaction token -> its @original message
         self.clicked: dict[str, Sent] = {}  # component interaction token -> the clicked message
         self.callbacks: list[dict[str, Any]] = []
+        self.answered: set[str] = set()  # ids of the interactions that got a callback
         self.latest: Sent | None = None
 
     @property
@@ -278,6 +279,7 @@ class Transcript:
         if m := _CALLBACK.search(path):
             iid, token = m.groups()
             self.callbacks.append(payload)
+            self.answered.add(iid)
             rtype, data = payload["type"], payload.get("data") or {}
             info: dict[str, Any] = {"id": iid, "type": 2}
             if rtype in (4, 5):  # a new message, or "thinking…"

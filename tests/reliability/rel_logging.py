@@ -39,3 +39,32 @@ def production_logging(config: Config, *, everything: bool = False) -> Iterator[
         root.setLevel(saved[0])
         for n, level in zip(noisy, saved_noisy, strict=True):
             n.setLevel(level)
+
+
+class Records(logging.Handler):
+    """Every record that reaches the root logger, as logged (before any filter)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+        text = record.getMessage()
+        if record.exc_info:
+            text += logging.Formatter().formatException(record.exc_info)
+        self.texts.append(text)
+
+
+@contextlib.contextmanager
+def raw_records() -> Iterator[Records]:
+    """Also keep every record as the loggers made it: this handler comes before the production
+    handler, whose filters change records in place."""
+    handler = Records()
+    root = logging.getLogger()
+    root.handlers.insert(0, handler)  # before the production handler and its filters
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)

@@ -7,12 +7,11 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Iterator
 
 import tg_updates as tg
 from dc_fake_discord import FakeDiscord
 from dc_harness import message_payload, user
-from rel_logging import production_logging
+from rel_logging import production_logging, raw_records
 from tg_fake_api import FakeBotAPI
 from tg_harness import TOKEN, make_config, running
 
@@ -24,34 +23,6 @@ from bot.engine import Event, Reply
 DISCORD_TOKEN = "discord-fake-token-for-local-tests"
 MARKER = "zq7MARKERxq9"  # a distinctive word in every message users send here
 SERVER_ERROR = {"ok": False, "error_code": 500, "description": "Internal Server Error"}
-
-
-class Records(logging.Handler):
-    """Every record that reaches the root logger, as logged (before any filter)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-        self.texts: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-        text = record.getMessage()
-        if record.exc_info:
-            text += logging.Formatter().formatException(record.exc_info)
-        self.texts.append(text)
-
-
-@contextlib.contextmanager
-def raw_records() -> Iterator[Records]:
-    """Also keep every raw record (the production handler, with its filter, stays first)."""
-    handler = Records()
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        root.removeHandler(handler)
 
 
 def failing_engine(engine, trigger: str, error: Exception) -> None:

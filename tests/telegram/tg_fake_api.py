@@ -119,6 +119,8 @@ class FakeBotAPI:
         self.strict_edits = False
         self._contents: dict[tuple[int, int], tuple[str, str]] = {}
         self._updates: list[dict] = []
+        self.offset = 0  # the last getUpdates offset: every update below it was confirmed
+        self.webhook_pending: int | None = None  # set: what getWebhookInfo says is waiting
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._changed = asyncio.Condition()
@@ -139,7 +141,9 @@ class FakeBotAPI:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, handle_signals=False)
+        self._runner = web.AppRunner(
+            app, handle_signals=False, access_log=None
+        )  # the bot's log only
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -159,6 +163,13 @@ class FakeBotAPI:
         self._updates.append(update)
         asyncio.get_running_loop().create_task(self._notify())
         return update
+
+    @property
+    def pending(self) -> int:
+        """Updates not yet confirmed by a getUpdates offset (or `webhook_pending` when set)."""
+        if self.webhook_pending is not None:
+            return self.webhook_pending
+        return sum(1 for u in self._updates if u["update_id"] >= self.offset)
 
     def fail_next(self, method: str, status: int, body: dict) -> None:
         """The next call to `method` gets this HTTP status and body instead of a success."""
@@ -267,6 +278,8 @@ class FakeBotAPI:
 
     async def _get_updates(self, params: dict) -> list[dict]:
         offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)  # as Telegram: 100 at most per batch
+        self.offset = max(self.offset, offset)
         wait = min(float(params.get("timeout") or 0), LONG_POLL_MAX)
 
         def pending() -> list[dict]:
@@ -276,7 +289,7 @@ class FakeBotAPI:
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait_for(lambda: bool(pending())), wait)
-        return pending()
+        return pending()[: max(1, min(limit, 100))]
 
     def _result(self, method: str, params: dict) -> Any:
         name = method.lower()
@@ -284,6 +297,12 @@ class FakeBotAPI:
             return self.me
         if name in ("sendmessage", "editmessagetext"):
             return self._message(params)
+        if name == "getwebhookinfo":
+            return {
+                "url": "",
+                "has_custom_certificate": False,
+                "pending_update_count": self.pending,
+            }
         return True  # answerCallbackQuery, answerInlineQuery, setMyCommands, setWebhook…
 
     def _message(self, params: dict) -> dict:

@@ -105,3 +105,38 @@ def inline_update(sender: dict, query: str) -> dict:
             "chat_type": "supergroup",
         }
     }
+
+
+def poll_message(chat: dict, *, bot_api_9_6: bool = False) -> dict:
+    """A poll posted in `chat`, as a Bot API server sends it inside another message. Servers
+    older than Bot API 9.6 send it without the fields python-telegram-bot 22.8 requires (each
+    option's ``persistent_id``, the poll's ``allows_revoting``): an update carrying it cannot be
+    read. With `bot_api_9_6`, the poll as a 9.6 server sends it."""
+    options = [{"text": "Préfecture", "voter_count": 3}, {"text": "ANEF", "voter_count": 5}]
+    extra = {}
+    if bot_api_9_6:
+        for i, option in enumerate(options):
+            option["persistent_id"] = str(i)
+        extra = {"allows_revoting": False, "members_only": False}
+    return {
+        "message_id": next(_ids),
+        "chat": chat,
+        "date": int(time.time()),
+        "poll": {
+            "id": str(next(_ids) * 31),
+            "question": "Where did you apply?",
+            "options": options,
+            "total_voter_count": 8,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+            **extra,
+        },
+    }
+
+
+def unreadable_update(chat: dict, sender: dict, text: str) -> dict:
+    """`text` (e.g. ``/faq …``) sent in reply to a poll, from a Bot API server older than 9.6:
+    the update python-telegram-bot 22.8 cannot read."""
+    return message_update(chat, sender, text, reply_to=poll_message(chat))

@@ -23,7 +23,7 @@ from typing import Any
 
 import discord
 
-from bot.adapters.discord.front import Mode, front, log_http_error
+from bot.adapters.discord.front import Mode, delivery_failed, front
 from bot.adapters.discord.keys import choice_event, command_event, key_of, locale_of, text_event
 from bot.engine import suggest
 from bot.engine.tokens import KEEPS_MESSAGE
@@ -32,6 +32,7 @@ _PAYLOAD = re.compile(r"^(aps|faq_[A-Za-z0-9_]{1,60})$")
 MODAL_TEXT_MAX = 100
 ANSWER_MODAL = "aps-answer"  # the custom_id of the typed answer's form
 TEXT_INPUT = 4  # component type of a modal's text field
+BUTTON = 2  # component type of a button: all our items are buttons
 
 
 def _is_private(interaction: discord.Interaction[Any]) -> bool:
@@ -143,7 +144,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"t"
         try:
             await interaction.response.send_modal(modal)
         except discord.HTTPException as exc:
-            log_http_error(interaction, exc)
+            await delivery_failed(interaction, exc)
 
 
 class AnswerModal(discord.ui.Modal):
@@ -196,6 +197,9 @@ async def expired(interaction: discord.Interaction[Any]) -> None:
 DYNAMIC_ITEMS = (ChoiceButton, ShareButton, PrivateButton, AnswerButton)
 
 
-def recognised(custom_id: str) -> bool:
-    """Whether one of our buttons handles `custom_id` (discord.py matches the same templates)."""
+def recognised(custom_id: str, component_type: object = BUTTON) -> bool:
+    """Whether one of our buttons handles a click on `custom_id` (discord.py matches the same
+    templates, and only for the item's own component type: a button)."""
+    if component_type != BUTTON:
+        return False
     return any(item.__discord_ui_compiled_template__.fullmatch(custom_id) for item in DYNAMIC_ITEMS)

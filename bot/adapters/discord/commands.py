@@ -60,7 +60,8 @@ def slash_command(command: Command, engine: Engine) -> app_commands.Command[Any,
         return app_commands.Command(name=name, description=description, callback=without_arg)
 
     async def with_arg(interaction: discord.Interaction[Any], value: str | None = None) -> None:
-        await _run(engine, interaction, command, (value or "").strip())
+        # Discord sends the string its option declares; a forged or stale one may send another type
+        await _run(engine, interaction, command, value.strip() if isinstance(value, str) else "")
 
     app_commands.rename(value=app_commands.locale_str(arg.name, context=OPTION_CONTEXT))(with_arg)
     app_commands.describe(value=app_commands.locale_str(arg.summary))(with_arg)
@@ -109,7 +110,9 @@ def _faq_autocomplete(
             app_commands.Choice(
                 name=shorten(s.title, MAX_CHOICE_NAME), value=FAQ_VALUE + s.entry_id
             )
-            for s in suggest.faq_suggestions(engine, current, lang, MAX_AUTOCOMPLETE)
+            for s in suggest.faq_suggestions(
+                engine, current if isinstance(current, str) else "", lang, MAX_AUTOCOMPLETE
+            )
         ]
 
     return faq_autocomplete

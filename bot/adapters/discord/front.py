@@ -13,8 +13,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
+from bot.adapters.discord.keys import PLATFORM
+from bot.engine import insight
+
 if TYPE_CHECKING:
     from bot.engine import Engine, Event
+    from bot.health import Vitals
 
 
 log = logging.getLogger(__name__)
@@ -34,6 +38,7 @@ class Front(Protocol):
     """The Discord client as the other modules see it."""
 
     engine: Engine
+    vitals: Vitals
     defer_after: float
 
     async def answer(
@@ -54,8 +59,14 @@ def front(interaction: discord.Interaction[Any]) -> Front:
     return interaction.client  # type: ignore[return-value]
 
 
-def log_http_error(interaction: discord.Interaction[Any], exc: discord.HTTPException) -> None:
-    """Log a failed answer by interaction id and error code only: never the contents."""
+async def delivery_failed(
+    interaction: discord.Interaction[Any], exc: discord.HTTPException
+) -> None:
+    """Count a failed answer (`Vitals` for ``aps-bot health``, the store for /stats) and log it
+    by interaction id and error code only: never the contents."""
+    client = front(interaction)
+    client.vitals.failed_delivery(PLATFORM)
+    await client.engine.store.bump(insight.DELIVERY_FAILED + PLATFORM)
     if exc.code in (UNKNOWN_INTERACTION, UNKNOWN_WEBHOOK):
         log.warning(
             "discord: interaction %s expired before it was answered (code %s)",

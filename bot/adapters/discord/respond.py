@@ -16,7 +16,7 @@ from typing import Any
 import discord
 
 from bot.adapters.discord import buttons
-from bot.adapters.discord.front import Mode, front, log_http_error
+from bot.adapters.discord.front import Mode, delivery_failed, front
 from bot.adapters.discord.keys import key_of, locale_of
 from bot.engine import language, suggest
 from bot.engine.events import Event
@@ -51,7 +51,7 @@ async def answer(
     try:
         reply = await _in_time(interaction, client.engine.handle(event), mode, ephemeral)
     except discord.HTTPException as exc:
-        log_http_error(interaction, exc)
+        await delivery_failed(interaction, exc)
         return
     except Exception:
         log.exception("discord: the engine failed on a %s event", event.kind.value)
@@ -60,7 +60,7 @@ async def answer(
     try:
         await deliver(interaction, reply, mode=mode, ephemeral=ephemeral)
     except discord.HTTPException as exc:
-        log_http_error(interaction, exc)
+        await delivery_failed(interaction, exc)
 
 
 async def _in_time(
@@ -221,4 +221,4 @@ async def send_error(interaction: discord.Interaction[Any]) -> None:
                 text, ephemeral=True, allowed_mentions=discord_md.no_mentions()
             )
     except discord.HTTPException as exc:
-        log_http_error(interaction, exc)
+        await delivery_failed(interaction, exc)

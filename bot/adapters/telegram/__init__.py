@@ -2,8 +2,9 @@
 
 `build_application` wires handlers, rate limiter and rendering; `run_telegram` runs it (polling,
 or a webhook) inside an existing event loop until cancelled. Modules, in data-path order:
-``conversation`` (update → engine terms), ``handlers`` and ``inline_mode`` (Event → Reply),
-``delivery`` and ``keyboards`` (Reply → Bot API calls), ``menus`` and ``startup``, ``errors``.
+``request``, ``webhook`` and ``unreadable`` (updates in, each read on its own), ``conversation``
+(update → engine terms), ``handlers`` and ``inline_mode`` (Event → Reply), ``delivery`` and
+``keyboards`` (Reply → Bot API calls), ``menus`` and ``startup``, ``errors``.
 """
 
 import os

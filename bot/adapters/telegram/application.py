@@ -15,27 +15,33 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
 
-from bot.adapters.telegram.context import attach_engine
+from bot.adapters.telegram.context import attach_engine, vitals_of
+from bot.adapters.telegram.conversation import PLATFORM
 from bot.adapters.telegram.errors import on_error
 from bot.adapters.telegram.handlers import on_callback, on_command, on_text
 from bot.adapters.telegram.inline_mode import on_inline_query
 from bot.adapters.telegram.links import api_urls
 from bot.adapters.telegram.reminders import schedule_reminders
-from bot.adapters.telegram.request import TrimmedRequest
+from bot.adapters.telegram.request import TrimmedRequest, UpdatesRequest
 from bot.adapters.telegram.sourcewatch import schedule_sources_watch
 from bot.adapters.telegram.startup import on_startup
+from bot.adapters.telegram.unreadable import UnreadableUpdates
 from bot.config import ConfigError
+from bot.health import VITALS
 
 if TYPE_CHECKING:
-    from telegram.ext import BaseRateLimiter
+    from telegram import Update
+    from telegram.ext import BaseRateLimiter, ContextTypes
     from telegram.request import BaseRequest
 
     from bot.config import Config
     from bot.engine import Engine
+    from bot.health import Vitals
 
 # Only what the bot handles: Telegram then never sends edits, channel posts or member updates.
 ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
@@ -46,6 +52,13 @@ CONNECTION_POOL = 64  # concurrent updates share it
 # Fewer did better still on loopback (8: 228/s) but would leave too few requests in flight to
 # hide real network latency (~0.1 s per Bot API call): 32 keeps ~200 updates/s of headroom there.
 CONCURRENT_UPDATES = 32
+# Bot API calls (README, "A slow or failing Bot API"). A slow API still delivers: a send is given
+# up only after READ_TIMEOUT, since a send that timed out may have arrived and is not repeated.
+CONNECT_TIMEOUT = 5.0  # no connection: nothing was sent, so delivery.py may try again
+READ_TIMEOUT = 20.0
+WRITE_TIMEOUT = 10.0
+POOL_TIMEOUT = 10.0  # waiting for one of the CONNECTION_POOL connections: nothing sent yet
+UNREADABLE_KEY = "aps_unreadable"
 
 
 def build_application(
@@ -57,6 +70,8 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
+    vitals: Vitals | None = None,
+    unreadable: UnreadableUpdates | None = None,
 ) -> Application:
     """A ready (not yet initialised) Application with every handler registered.
 
@@ -66,6 +81,9 @@ def build_application(
         base_url, base_file_url: override the server derived from the configuration.
         request, get_updates_request: custom HTTP layers (tests, benchmarks).
         rate_limiter: replaces the default `AIORateLimiter` (Telegram's limits, retries on 429).
+        vitals: where handled updates and failures are noted (default: the process's, which the
+            heartbeat file shows).
+        unreadable: the account of unreadable updates (tests give one with their own clock).
 
     Raises:
         ConfigError: no Telegram token is configured, or the weekly source check is on with an
@@ -78,14 +96,28 @@ def build_application(
     if base_url or configured:
         builder.base_url(base_url or configured[0])  # type: ignore[index]
         builder.base_file_url(base_file_url or (configured[1] if configured else base_url))
-    # keyboards echoed back by Telegram are dropped before PTB parses them (see request.py)
+    vitals = vitals or VITALS
+    vitals.of(PLATFORM)  # started now
+    unreadable = unreadable or UnreadableUpdates(vitals)
+    # keyboards echoed back by Telegram are dropped before PTB parses them, and updates it could
+    # not read are replaced by stand-ins (see request.py)
     builder.request(
         TrimmedRequest(
-            request or HTTPXRequest(connection_pool_size=CONNECTION_POOL, pool_timeout=10.0)
+            request
+            or HTTPXRequest(
+                connection_pool_size=CONNECTION_POOL,
+                connect_timeout=CONNECT_TIMEOUT,
+                read_timeout=READ_TIMEOUT,
+                write_timeout=WRITE_TIMEOUT,
+                pool_timeout=POOL_TIMEOUT,
+            )
         )
     )
+    # getUpdates: PTB adds the long-poll time to the read timeout, and retries for ever
     builder.get_updates_request(
-        TrimmedRequest(get_updates_request or HTTPXRequest(connection_pool_size=1))
+        UpdatesRequest(
+            get_updates_request or HTTPXRequest(connection_pool_size=1), unreadable.screen
+        )
     )
     builder.rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
     builder.defaults(
@@ -96,7 +128,8 @@ def build_application(
     builder.concurrent_updates(CONCURRENT_UPDATES)  # the engine serialises each conversation
     builder.post_init(on_startup)
     application = builder.build()
-    attach_engine(application, engine)
+    attach_engine(application, engine, vitals)
+    application.bot_data[UNREADABLE_KEY] = unreadable
     register_handlers(application, engine)
     schedule_reminders(application)
     schedule_sources_watch(application, config)
@@ -110,6 +143,8 @@ def register_handlers(application: Application, engine: Engine) -> None:
     Only new messages: edited ones, stickers, photos, channel posts and member updates match no
     handler and are dropped.
     """
+    # first, for every update: the time of the last one handled (aps-bot health)
+    application.add_handler(TypeHandler(object, _note_handled), group=-1)
     new_message = filters.UpdateType.MESSAGE
     names = [c.name for c in engine.commands]  # admin ones too: the engine checks who sends them
     application.add_handler(CommandHandler(names, on_command, filters=new_message))
@@ -121,3 +156,7 @@ def register_handlers(application: Application, engine: Engine) -> None:
     application.add_handler(CallbackQueryHandler(on_callback))
     application.add_handler(InlineQueryHandler(on_inline_query))
     application.add_error_handler(on_error)
+
+
+async def _note_handled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    vitals_of(context).handled(PLATFORM)

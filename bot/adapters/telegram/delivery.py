@@ -1,9 +1,19 @@
 """Sending a Reply: HTML chunks under 4096 characters, the keyboard on the last one, edits in place.
 
-Flood limits (429 RetryAfter) are the rate limiter's job (`AIORateLimiter` retries them). Here,
-timeouts and network errors are retried a few times with a short back-off; if they persist the
-error reaches the error handler. The engine has already saved the user's state by then, so
-nothing is lost: the next /aps picks up where the user was.
+Flood limits (429 RetryAfter) are the rate limiter's job (`AIORateLimiter` waits as told and
+retries: a 429 means nothing was done). Here, other failures are retried only where a repeat is
+safe (README, "A slow or failing Bot API"):
+
+- an edit (editMessageText) is idempotent: a repeat of an edit that did arrive is refused as "not
+  modified", which counts as done. Retried on any network error.
+- a send (sendMessage) is not: after a read timeout or a connection lost mid-request the message
+  may be in the chat already, and a repeat would show it twice. Retried only when the request
+  surely had no effect: no connection was made, no connection of the pool came free, or the server
+  answered with an error status.
+
+If the failure persists it reaches the error handler (counted, the user told). The engine has
+already saved the user's state by then, so nothing is lost: the next /aps picks up where the user
+was.
 """
 
 from __future__ import annotations
@@ -13,8 +23,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
+import httpx
 from telegram import ReplyParameters
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
 from bot.adapters.telegram.keyboards import keyboard_json
 from bot.render.telegram_html import render_chunks
@@ -30,10 +41,12 @@ T = TypeVar("T")
 RETRY_DELAYS = (0.5, 1.5)  # seconds before the 2nd and 3rd attempt
 
 
-async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
-    """`call()`, retried on timeouts and network errors (not on BadRequest: retrying won't help).
+async def with_retries(call: Callable[[], Awaitable[T]], what: str, *, idempotent: bool) -> T:
+    """`call()`, tried again on network errors (never on BadRequest: retrying won't help).
 
-    A timed-out send may have been delivered; a rare duplicate beats a silently lost answer.
+    Args:
+        idempotent: a repeat of a call that did arrive changes nothing (an edit), so any network
+            error may be retried; otherwise (a send) only one that proves nothing was done.
     """
     for delay in RETRY_DELAYS:
         try:
@@ -41,9 +54,21 @@ async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
         except BadRequest:
             raise
         except NetworkError as exc:  # includes TimedOut
+            if not idempotent and not surely_not_sent(exc):
+                raise  # it may have arrived: a second copy is worse than a reported failure
             log.warning("%s failed (%s); retrying in %.1f s", what, type(exc).__name__, delay)
             await asyncio.sleep(delay)
     return await call()
+
+
+def surely_not_sent(error: TelegramError) -> bool:
+    """Whether the Bot API certainly did not act on the request, so repeating it is safe."""
+    cause = error.__cause__
+    if isinstance(error, TimedOut):  # PTB's TimedOut wraps httpx's timeout
+        return isinstance(cause, (httpx.ConnectTimeout, httpx.PoolTimeout))
+    if cause is None:  # no exception underneath: the server answered, with an error status
+        return True
+    return isinstance(cause, httpx.ConnectError)
 
 
 def reply_chunks(reply: Reply) -> list[str]:
@@ -94,6 +119,7 @@ async def deliver(
                 reply_markup=markup if last else None,
             ),
             "sendMessage",
+            idempotent=False,
         )
 
 
@@ -105,6 +131,7 @@ async def _edit(bot: Bot, chat_id: int, message_id: int, text: str, markup) -> b
                 text, chat_id=chat_id, message_id=message_id, reply_markup=markup
             ),
             "editMessageText",
+            idempotent=True,
         )
     except BadRequest as exc:
         if "not modified" in exc.message.lower():  # a double click: the step is already shown

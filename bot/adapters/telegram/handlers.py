@@ -135,7 +135,11 @@ async def _handle(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Eve
     if reply.kind is ReplyKind.THROTTLED and not reply.messages:
         return  # flood control: the one notice of this burst was already sent
     if not reply.messages and reply.alert:  # a notice meant as a toast: a short message here
-        await with_retries(lambda: message.reply_text(reply.alert, parse_mode=None), "sendMessage")
+        await with_retries(
+            lambda: message.reply_text(reply.alert, parse_mode=None),
+            "sendMessage",
+            idempotent=False,
+        )
         return
     await deliver(
         context.bot,

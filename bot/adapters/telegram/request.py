@@ -1,4 +1,5 @@
-"""PTB's HTTP layer, minus the inline keyboards Telegram echoes back.
+"""PTB's HTTP layer, minus the inline keyboards Telegram echoes back, and minus the updates it
+cannot read.
 
 Every sendMessage and editMessageText result repeats the message with its inline keyboard, and
 every button click arrives with the clicked message and its keyboard. python-telegram-bot turns
@@ -6,10 +7,15 @@ each button into an object (tens of microseconds each, up to thirteen a message)
 reads them: it needs chat and message ids only. `TrimmedRequest` drops ``reply_markup`` from what
 Telegram sends back, before PTB parses it, through BaseRequest's documented ``parse_json_payload``
 hook. Requests themselves are unchanged.
+
+`UpdatesRequest`, for ``getUpdates`` only, also hands each batch to a screen (see
+``unreadable.py``) that replaces every update PTB cannot read with a stand-in holding only its
+``update_id``, before PTB parses the batch: one unreadable update no longer stops polling.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from telegram.request import BaseRequest
@@ -50,4 +56,19 @@ class TrimmedRequest(BaseRequest):
     def parse_json_payload(payload: bytes) -> dict:
         data = BaseRequest.parse_json_payload(payload)
         _trim(data.get("result"))
+        return data
+
+
+class UpdatesRequest(TrimmedRequest):
+    """The ``getUpdates`` request: each result goes through `screen` (which edits it in place)."""
+
+    def __init__(self, inner: BaseRequest, screen: Callable[[list[Any]], None]) -> None:
+        super().__init__(inner)
+        self._screen = screen
+
+    def parse_json_payload(self, payload: bytes) -> dict:  # type: ignore[override]
+        data = TrimmedRequest.parse_json_payload(payload)
+        result = data.get("result")
+        if isinstance(result, list):
+            self._screen(result)
         return data

@@ -53,7 +53,8 @@ async def reload(turn: Turn, conv: Conversation | None, args: str) -> Reply:
 
 @router.command("stats", admin=True)
 async def stats(turn: Turn, conv: Conversation | None, args: str) -> Reply:
-    """Aggregated counters: questions, misses, outcomes, languages, votes; never who."""
+    """Aggregated counters: questions, misses, outcomes, languages, votes, failed deliveries
+    and unreadable updates; never who."""
     t = turn.t
     report = await insight.gather(turn.store)
     counts, misses = report.stored, report.top_missed
@@ -90,6 +91,14 @@ async def stats(turn: Turn, conv: Conversation | None, args: str) -> Reply:
         (
             t.gettext("Helpful votes"),
             [f"{k}: 👍 {up} 👎 {down}" for k, up, down in report.votes],
+        ),
+        (
+            t.gettext("Replies that could not be delivered"),
+            [f"{k}: {n}" for k, n in report.failed_deliveries],
+        ),
+        (
+            t.gettext("Updates skipped as unreadable"),
+            [f"{k}: {n}" for k, n in report.unreadable],
         ),
     )
     for heading, lines in sections:

@@ -51,6 +51,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         ):
             item.add_marker(pytest.mark.slow)
 
+
 # Property tests: random locally (new examples each run; a failure is saved in the example
 # database and replayed first next time), derandomized in CI, so that a red CI run is the same
 # run on every machine and `CI=1 make test` reproduces it. Both print the blob that replays a

@@ -271,7 +271,7 @@ def test_out_of_scope_questions_must_be_lists_of_strings(kb: Path) -> None:
 def test_a_short_answer_is_short_and_its_absence_is_reported(kb: Path) -> None:
     edit(kb / "faq.yaml", 'short: "A passport and photos."', "short: " + '"' + "Word " * 60 + '"')
     found = problems(kb)
-    line = line_of(kb / "faq.yaml", "short: \"Word")
+    line = line_of(kb / "faq.yaml", 'short: "Word')
     assert f"{kb / 'faq.yaml'}:{line}: faq documents.short: longer than 220 characters" in found
 
     shutil.copytree(KB, kb, dirs_exist_ok=True)

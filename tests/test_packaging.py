@@ -25,7 +25,7 @@ from bot.i18n import DEFAULT_LOCALES_DIR
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-KNOWLEDGE_FILES = {"facts.yaml", "faq.yaml", "flow.yaml", "sources.yaml"}
+KNOWLEDGE_FILES = {"facts.yaml", "faq.yaml", "flow.yaml", "sources.yaml", "situations.yaml"}
 
 
 def _python(code: str, path: Path, cwd: Path) -> str:

@@ -15,14 +15,16 @@ if TYPE_CHECKING:
     from bot.storage.base import Store
 
 ASKED = "questions.asked"
-ANSWERED = "questions.answered"  # a confident answer
+ANSWERED = "questions.answered"  # one entry answered directly
+COMPOSED = "questions.composed"  # two or three short answers in one reply
 UNSURE = "questions.unsure"  # "did you mean…"
 MISSED = "questions.missed"  # no match: the question is also recorded as a miss
 OUTCOME = "outcome."  # + the outcome node id: a walkthrough reached it
 LANG = "lang."  # + the language of a question asked or an outcome shown
 VOTE_UP = "vote.up."  # + the FAQ entry id
 VOTE_DOWN = "vote.down."
-QUESTION_KEYS = (ASKED, ANSWERED, UNSURE, MISSED)
+NOT_ASKED = "vote.missed."  # + the FAQ entry id: "Not what I asked" under its answer
+QUESTION_KEYS = (ASKED, ANSWERED, COMPOSED, UNSURE, MISSED)
 
 
 @dataclass
@@ -30,11 +32,13 @@ class Report:
     """Everything /stats and ``aps-bot report`` show.
 
     Attributes:
-        questions: asked, answered, unsure, missed (keys without the ``questions.`` prefix).
+        questions: asked, answered, composed, unsure, missed (keys without the ``questions.``
+            prefix).
         top_missed: the most frequent unanswered normalised questions and their counts.
         outcomes: walkthrough outcome id → times reached, most frequent first.
         languages: language code → questions asked and outcomes shown in it.
         votes: FAQ entry id → (helpful, not helpful), most voted first.
+        not_asked: FAQ entry id → times "Not what I asked" was clicked under it, most first.
         stored: what the Store holds now (conversations, users with a language…).
     """
 
@@ -43,6 +47,7 @@ class Report:
     outcomes: list[tuple[str, int]] = field(default_factory=list)
     languages: list[tuple[str, int]] = field(default_factory=list)
     votes: list[tuple[str, int, int]] = field(default_factory=list)
+    not_asked: list[tuple[str, int]] = field(default_factory=list)
     stored: dict[str, int] = field(default_factory=dict)
 
 
@@ -63,5 +68,6 @@ async def gather(store: Store, top: int = 10) -> Report:
         outcomes=_ranked(counters, OUTCOME),
         languages=_ranked(counters, LANG),
         votes=votes,
+        not_asked=_ranked(counters, NOT_ASKED),
         stored=await store.counts(),
     )

@@ -75,11 +75,12 @@ async def stats(turn: Turn, conv: Conversation | None, args: str) -> Reply:
     blocks.extend(
         turn.msg(
             t.gettext(
-                "**Questions:** {asked} asked, {answered} answered, {unsure} unsure, "
-                "{missed} missed"
+                "**Questions:** {asked} asked, {answered} answered, {composed} composed, "
+                "{unsure} unsure, {missed} missed"
             ),
             asked=str(q["asked"]),
             answered=str(q["answered"]),
+            composed=str(q["composed"]),
             unsure=str(q["unsure"]),
             missed=str(q["missed"]),
         )
@@ -91,6 +92,7 @@ async def stats(turn: Turn, conv: Conversation | None, args: str) -> Reply:
             t.gettext("Helpful votes"),
             [f"{k}: 👍 {up} 👎 {down}" for k, up, down in report.votes],
         ),
+        (t.gettext("Not what I asked"), [f"{k}: {n}" for k, n in report.not_asked]),
     )
     for heading, lines in sections:
         if lines:

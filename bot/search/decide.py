@@ -50,7 +50,9 @@ class DecisionPolicy:
             mean") rather than composed: their short answers would be guesses.
         lead_floor: a leader with no close runner-up is answered directly from this score (below
             it, "did you mean" if there are two matches, else "I don't know").
-        unknown_floor: below this best score, "I don't know".
+        unknown_floor: below this best score, "I don't know" …
+        menu_floor: … except for a short question (`menu_terms` known terms at most) with two
+            matches from this score: a vague question ("can I work?") gets "did you mean".
         unanswered_share: "I don't know" when the questions no entry answers score at least this
             share of the best entry (`SearchResult.unanswered`) …
         unanswered_below: … and the best entry scores under this (a strong match is answered).
@@ -62,6 +64,8 @@ class DecisionPolicy:
     compose_floor: float = 0.2
     lead_floor: float = 0.17
     unknown_floor: float = 0.15
+    menu_floor: float = 0.1
+    menu_terms: int = 3
     unanswered_share: float = 0.4
     unanswered_below: float = 0.45
     part_terms: int = 2
@@ -119,10 +123,19 @@ def decide_result(
         return Decision(COMPOSED, shown, _rest(ids, shown), result, parts=True)
     best = matches[0].score
     unanswered = result.unanswered >= policy.unanswered_share and best < policy.unanswered_below
-    if best < policy.unknown_floor or unanswered:
+    if unanswered:
+        return Decision(UNKNOWN, (), (), result)
+    if best < policy.unknown_floor:
+        vague = result.terms <= policy.menu_terms and best >= policy.menu_floor
+        if vague and len(ids) >= 2:
+            return Decision(SUGGEST, (), tuple(ids[: policy.max_composed]), result)
         return Decision(UNKNOWN, (), (), result)
     top = raw_of(best)
-    close = [m.entry_id for m in matches if raw_of(m.score) >= policy.compose_share * top]
+    close = [
+        m.entry_id
+        for m in matches
+        if raw_of(m.score) >= policy.compose_share * top and m.score >= policy.unknown_floor
+    ]
     if result.confident:
         return Decision(ANSWER, tuple(ids[:1]), tuple(ids[1:]), result)
     if len(close) < 2:

@@ -32,6 +32,7 @@ from bot.search.lexicon import CONCEPT
 GAP = "..."  # in a cue: up to MAX_GAP words
 MAX_GAP = 3
 PREFER_BOOST = 0.5  # a preferred entry's score is multiplied by 1 + this
+_KEYS_KEPT = 50_000  # question words whose keys are remembered
 
 
 @dataclass(frozen=True)
@@ -107,40 +108,65 @@ class SituationReader:
     def __init__(self, situations: Sequence[Situation], analyzer: Analyzer) -> None:
         self.situations = tuple(situations)
         self.analyzer = analyzer
-        self._cues = [_compiled(s.cues, analyzer) for s in self.situations]
-        self._unless = [_compiled(s.unless, analyzer) for s in self.situations]
-        # only questions holding one of these keys can match a cue: most questions skip the walk
-        self._first = frozenset(k for cues in self._cues for c in cues for k in c.positions[0])
+        self._cues = _starts((situation.cues for situation in self.situations), analyzer)
+        self._unless = _starts((situation.unless for situation in self.situations), analyzer)
+        # only questions holding one of these keys can match a cue: most skip the walk
+        self._first = frozenset(self._cues)
+        self._known: dict[tuple[str, str | None], frozenset[str]] = {}  # see _keys
 
     def read(self, text: str, answers: Mapping[str, str] | None = None) -> tuple[Situation, ...]:
         """The situations `text` or `answers` reveal, in the order of the rules."""
         if not self.situations:
             return ()
         keys = self._keys(text)
-        found = []
-        for s, cues, unless in zip(self.situations, self._cues, self._unless, strict=True):
-            said = bool(keys) and _any_cue(cues, keys) and not _any_cue(unless, keys)
-            if said or (answers and s.in_answers(answers)):
-                found.append(s)
-        return tuple(found)
+        said = _matched(self._cues, keys) - _matched(self._unless, keys) if keys else set()
+        return tuple(
+            s
+            for i, s in enumerate(self.situations)
+            if i in said or (answers and s.in_answers(answers))
+        )
 
     def _keys(self, text: str) -> list[frozenset[str]]:
         """What each word of `text` can match: itself, its stems, its concept, and the concept of
         the phrase it is part of ("fin de ma rece" gives each of its words ``@card_end``)."""
         out: list[frozenset[str]] = []
         hit = False
+        known = self._known
         for chunk, token in self.analyzer.chunks(text):
             for word in chunk.split():
-                keys = {word} | _stems(word, self.analyzer)
-                concept = self.analyzer.concept_of(word)
-                keys.update(k for k in (token, concept) if k)
+                keys = known.get((word, token))
+                if keys is None:
+                    found = {word} | _stems(word, self.analyzer)
+                    found.update(k for k in (token, self.analyzer.concept_of(word)) if k)
+                    keys = frozenset(found)
+                    if len(known) < _KEYS_KEPT:  # bounded: words are user input
+                        known[(word, token)] = keys
                 hit = hit or not self._first.isdisjoint(keys)
-                out.append(frozenset(keys))
+                out.append(keys)
         return out if hit else []
 
 
-def _any_cue(cues: Iterable[Cue], keys: list[frozenset[str]]) -> bool:
-    return any(_match(cue.positions, 0, keys, start) for cue in cues for start in range(len(keys)))
+def _starts(
+    cue_lists: Iterable[tuple[str, ...]], analyzer: Analyzer
+) -> dict[str, list[tuple[int, Cue]]]:
+    """For each key a cue can start with, the cues that do (with their situation's number)."""
+    out: dict[str, list[tuple[int, Cue]]] = {}
+    for i, texts in enumerate(cue_lists):
+        for cue in _compiled(texts, analyzer):
+            for key in cue.positions[0] or ():
+                out.setdefault(key, []).append((i, cue))
+    return out
+
+
+def _matched(starts: Mapping[str, list[tuple[int, Cue]]], keys: list[frozenset[str]]) -> set[int]:
+    """The numbers of the situations one of whose cues `keys` holds."""
+    found: set[int] = set()
+    for i, here in enumerate(keys):
+        for key in here:
+            for situation, cue in starts.get(key, ()):
+                if situation not in found and _match(cue.positions, 1, keys, i + 1):
+                    found.add(situation)
+    return found
 
 
 def _match(positions: tuple, p: int, keys: list[frozenset[str]], i: int) -> bool:

@@ -304,7 +304,8 @@ def test_situations_are_optional_and_loaded_into_the_search(kb: Path) -> None:
 
 def test_situations_problems_have_file_and_line(kb: Path) -> None:
     broken = (
-        SITUATIONS.replace("@work", "@nowhere")
+        SITUATIONS.replace('    - "just', '    - "... work"\n    - "work||job"\n    - "just')
+        .replace("@work", "@nowhere")
         .replace("{group: india}", "{group: mars, colour: blue}")
         .replace("prefer: [work]", "prefer: [work, nosuchentry]")
         .replace("avoid: [fee]", "avoid: [fee, work]")
@@ -320,6 +321,8 @@ def test_situations_problems_have_file_and_line(kb: Path) -> None:
 
     expected = [
         at("@nowhere") + "situation newcomer.cues: '@nowhere' is not a concept of any lexicon",
+        at('"... work"') + "situation newcomer.cues: '... work' has no word to match",
+        at("work||job") + "situation newcomer.cues: 'work||job' has an empty alternative",
         at("group: mars") + "situation newcomer.walkthrough: group is never 'mars' (india, other)",
         at("colour: blue") + "situation newcomer.walkthrough: no option of flow.yaml sets 'colour'",
         at("nosuchentry") + "situation newcomer.prefer: no FAQ entry 'nosuchentry' in faq.yaml",

@@ -13,9 +13,9 @@ from typing import Any
 from bot.knowledge.checks import ID, Collector, mapping, unknown_keys
 from bot.knowledge.model import Flow
 from bot.knowledge.yamlfile import LineDict, LineList
-from bot.search.analyze import Analyzer
 from bot.search.lexicon import CONCEPT, Lexicon
-from bot.search.situation import GAP, Situation, compile_cue
+from bot.search.normalise import fold
+from bot.search.situation import GAP, Situation
 
 FILE = "situations.yaml"
 _KEYS = {"note", "cues", "unless", "walkthrough", "prefer", "avoid"}
@@ -44,7 +44,6 @@ def load_situations(
     data = mapping(data, c, FILE)
     if data is None:
         return ()
-    analyzer = Analyzer(lexicons)
     concepts = {CONCEPT + n for lx in lexicons.values() for n in lx.concepts.values()}
     out = []
     for name, spec in data.items():
@@ -57,8 +56,8 @@ def load_situations(
             c.error(line, f"{where}: must be a mapping (cues, walkthrough, prefer, avoid)")
             continue
         unknown_keys(spec, _KEYS, c, where)
-        cues = _cues(spec, "cues", c, where, analyzer, concepts)
-        unless = _cues(spec, "unless", c, where, analyzer, concepts)
+        cues = _cues(spec, "cues", c, where, concepts)
+        unless = _cues(spec, "unless", c, where, concepts)
         walkthrough = _walkthrough(spec, c, where, answers)
         prefer = _entries(spec, "prefer", c, where, entry_ids)
         avoid = _entries(spec, "avoid", c, where, entry_ids)
@@ -73,7 +72,7 @@ def load_situations(
 
 
 def _cues(
-    spec: LineDict, key: str, c: Collector, where: str, analyzer: Analyzer, concepts: set[str]
+    spec: LineDict, key: str, c: Collector, where: str, concepts: set[str]
 ) -> tuple[str, ...]:
     value = spec.get(key)
     if value is None:
@@ -93,10 +92,16 @@ def _cues(
         if bad:
             c.error(line, f"{where}.{key}: {bad[0]!r} is not a concept of any lexicon")
             continue
-        if any(not alt for token in text.split() for alt in token.split("|")):
+        tokens = text.split()
+        if any(
+            not alt or not (alt.startswith(CONCEPT) or fold(alt))
+            for token in tokens
+            if token not in (GAP, "…")
+            for alt in token.split("|")
+        ):
             c.error(line, f"{where}.{key}: {text!r} has an empty alternative ('a||b')")
             continue
-        if compile_cue(text, analyzer) is None:
+        if not tokens or tokens[0] in (GAP, "…"):
             c.error(line, f"{where}.{key}: {text!r} has no word to match (or starts with {GAP})")
             continue
         out.append(text)

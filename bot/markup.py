@@ -247,6 +247,15 @@ WARNING_SIGN = "⚠️"
 _SENTENCE_END = re.compile(r"(?<![\s(.][A-Za-z])[.!?](?=\s|$)")
 
 
+def preview(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word to `limit` characters; when the cut drops a ⚠️, the
+    preview starts with one (an unsettled point never looks settled in a preview)."""
+    cut = shorten(text, limit, at_word=True)
+    if WARNING_SIGN in text and WARNING_SIGN not in cut:
+        cut = WARNING_SIGN + " " + shorten(text, limit - len(WARNING_SIGN) - 1, at_word=True)
+    return cut
+
+
 def lead(message: Message, limit: int = LEAD_CHARS) -> Message:
     """The first sentence of `message`'s first paragraph (two when the first is very short), as a
     one-paragraph message: a preview that still reads as an answer. Longer than `limit`, it is cut

@@ -18,7 +18,7 @@ from bot.engine.features.faq import one_tap
 from bot.engine.shorts import short_answer
 from bot.i18n import Catalogs
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.markup import WARNING_SIGN, lead, parse, plain_text
+from bot.markup import WARNING_SIGN, lead, parse, plain_text, preview
 from bot.search.decide import ANSWER, COMPOSED, SUGGEST, UNKNOWN, decide
 from bot.storage import MemoryStore
 from bot.testing import Client, FakeClock
@@ -236,6 +236,13 @@ def test_a_lead_is_the_first_sentence_and_keeps_the_warning() -> None:
     long = parse("word " * 100)
     assert plain_text(lead(long, limit=50)).endswith("…")
     assert len(plain_text(lead(long, limit=50))) <= 50
+
+
+async def test_a_preview_cut_before_its_warning_starts_with_one() -> None:
+    text = "The card costs 150 euros, paid in timbres when you collect it (⚠️ read on one page)."
+    assert preview(text, 40).startswith(WARNING_SIGN) and len(preview(text, 40)) <= 40
+    assert preview("No warning here, and long enough to be cut somewhere.", 20).endswith("…")
+    assert preview(text, 200) == text
 
 
 async def test_an_entry_without_short_falls_back_to_its_lead_with_its_warning(engine) -> None:

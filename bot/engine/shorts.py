@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.knowledge.model import FaqEntry, faq_context
-from bot.markup import Message, lead, plain_text, shorten
+from bot.markup import Message, lead, plain_text, preview
 
 # renders a knowledge string: (catalog context, English) → the message in the reader's language
 Render = Callable[[str, str], Message]
@@ -25,5 +25,6 @@ def short_answer(entry: FaqEntry, render: Render) -> Message:
 
 
 def short_line(entry: FaqEntry, render: Render, limit: int) -> str:
-    """`short_answer` as one line of plain text of at most `limit` characters (cut at a word)."""
-    return shorten(plain_text(short_answer(entry, render)), limit, at_word=True)
+    """`short_answer` as one line of plain text of at most `limit` characters (cut at a word,
+    keeping its ⚠️)."""
+    return preview(plain_text(short_answer(entry, render)), limit)

@@ -14,7 +14,7 @@ from bot.site.layout import Chrome, PageSpec, json_ld
 from bot.site.search_index import INDEX_FILE
 from bot.site.walk_pages import START_PAGE
 
-SNIPPET_CHARS = 200  # a short answer: "one or two sentences, about 200 characters"
+SNIPPET_CHARS = 240  # a whole short answer (at most 220 characters, figures filled in)
 
 
 class FaqPages:

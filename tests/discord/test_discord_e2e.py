@@ -98,7 +98,7 @@ async def test_faq_composed_reply_and_its_more_button(bot: FakeDiscord) -> None:
     asked = "how much does it cost? and where do I apply?"
     composed = await bot.slash("faq", {"question": asked}, locale="en-GB")
     assert composed.ephemeral
-    first, second = (field["name"] for field in composed.embeds[0]["fields"])
+    first, second = (field["name"] for field in composed.embeds[0]["fields"][:2])
     more = [label for label in composed.labels if label.startswith("More: ")]
     assert more == [f"More: {first}", f"More: {second}"]
     answer = await bot.click(composed, more[1])  # the full answer, in place of the preview

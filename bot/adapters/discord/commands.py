@@ -24,7 +24,7 @@ from bot.adapters.discord.strings import pgettext
 from bot.engine import ArgKind, Command, Engine, language, suggest
 from bot.engine.commands import NAME_CONTEXT, OPTION_CONTEXT, offered_on
 from bot.i18n import SOURCE_LANGUAGE
-from bot.markup import shorten
+from bot.markup import preview, shorten
 from bot.render import discord_md
 
 MAX_AUTOCOMPLETE = 25
@@ -122,7 +122,7 @@ def choice_name(suggestion: suggest.Suggestion) -> str:
     room = MAX_CHOICE_NAME - len(title) - len(CHOICE_SEPARATOR)
     if not suggestion.short or room < MIN_SHORT_SHOWN:
         return title
-    return title + CHOICE_SEPARATOR + shorten(suggestion.short, room, at_word=True)
+    return title + CHOICE_SEPARATOR + preview(suggestion.short, room)
 
 
 async def ask_about_message(

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 from bench.kbgen import generate
 from bench.stats import percentile
 from bot.knowledge import load_knowledge
+from bot.search.decide import decide
 
 PARAPHRASES = Path(__file__).resolve().parent.parent / "tests" / "knowledge" / "paraphrases.yaml"
 REPEAT = 20
@@ -64,6 +65,8 @@ def run(repeat: int = REPEAT, sizes: tuple[int, ...] = (100, 1_000, 10_000)) -> 
     base_top1 = sum(baseline(q) == want for q, want in cases) / len(cases)
     ours(queries[0])  # warm-up (first-call costs are not per-query costs)
     ours_p50 = _best_round_p50(ours, queries, repeat)
+    # the whole first reply's decision (parts of a two-part question searched too)
+    decide_p50 = _best_round_p50(lambda q: decide(index, q), queries, repeat)
     base_p50 = _best_round_p50(baseline, queries, max(1, repeat // 5))
 
     by_size = {}
@@ -78,6 +81,7 @@ def run(repeat: int = REPEAT, sizes: tuple[int, ...] = (100, 1_000, 10_000)) -> 
         "faq_entries": len(kb.faq.entries),
         "faq_paraphrases": len(cases),
         "faq_p50_us": round(ours_p50, 1),
+        "faq_decide_p50_us": round(decide_p50, 1),
         "rapidfuzz_p50_us": round(base_p50, 1),
         "faq_speedup_vs_rapidfuzz": round(base_p50 / ours_p50, 1),
         "faq_top1": round(ours_top1, 3),

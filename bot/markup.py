@@ -238,3 +238,60 @@ def _plain_inlines(inlines: tuple[Inline, ...]) -> str:
         else:
             parts.append(_plain_inlines(node.children))
     return "".join(parts)
+
+
+LEAD_CHARS = 200  # a lead: "one or two sentences, about 200 characters"
+LEAD_MIN_CHARS = 60  # a first sentence shorter than this ("No.") takes the next one too
+WARNING_SIGN = "⚠️"
+# the end of a sentence: ".", "!" or "?" before a space or the end, not after a lone letter ("e.g.")
+_SENTENCE_END = re.compile(r"(?<![\s(.][A-Za-z])[.!?](?=\s|$)")
+
+
+def preview(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word to `limit` characters; when the cut drops a ⚠️, the
+    preview starts with one (an unsettled point never looks settled in a preview)."""
+    cut = shorten(text, limit, at_word=True)
+    if WARNING_SIGN in text and WARNING_SIGN not in cut:
+        cut = WARNING_SIGN + " " + shorten(text, limit - len(WARNING_SIGN) - 1, at_word=True)
+    return cut
+
+
+def lead(message: Message, limit: int = LEAD_CHARS) -> Message:
+    """The first sentence of `message`'s first paragraph (two when the first is very short), as a
+    one-paragraph message: a preview that still reads as an answer. Longer than `limit`, it is cut
+    at a word and ends with "…".
+    When `message` holds a ⚠️ the preview left out, the preview starts with one: an unsettled
+    point never looks settled in a preview."""
+    para = next((b for b in message if isinstance(b, Paragraph)), None)
+    if para is None:
+        return ()
+    out: list[Inline] = []
+    length = 0
+    for node in para.children:
+        if isinstance(node, Text):
+            text, end = node.text, None
+            for found in _SENTENCE_END.finditer(text):
+                if length + found.end() >= LEAD_MIN_CHARS:
+                    end = found
+                    break
+            if end:
+                text = text[: end.end()]
+            if length + len(text) > limit:
+                room = text[: max(limit - length - 1, 0)]
+                room = room.rsplit(" ", 1)[0] if " " in room else ""
+                out.append(Text(room.rstrip() + "…"))
+                break
+            out.append(Text(text))
+            length += len(text)
+            if end:
+                break
+        else:
+            size = len(_plain_inlines(node.children))
+            if length + size > limit:
+                out.append(Text("…"))
+                break
+            out.append(node)
+            length += size
+    if WARNING_SIGN in plain_text(message) and WARNING_SIGN not in _plain_inlines(tuple(out)):
+        out.insert(0, Text(WARNING_SIGN + " "))
+    return (Paragraph(tuple(out)),)

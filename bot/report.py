@@ -24,6 +24,7 @@ def rows(report: Report) -> list[tuple[str, str, int]]:
     out += [("language", k, v) for k, v in report.languages]
     for entry, up, down in report.votes:
         out += [("helpful_yes", entry, up), ("helpful_no", entry, down)]
+    out += [("not_what_i_asked", entry, n) for entry, n in report.not_asked]
     out += [("stored", k, v) for k, v in report.stored.items()]
     out += [("failed_delivery", k, v) for k, v in report.failed_deliveries]
     out += [("unreadable_update", k, v) for k, v in report.unreadable]
@@ -42,6 +43,7 @@ def to_text(report: Report) -> str:
         "aps-bot report (aggregated counts, no user identifiers)",
         "",
         f"Questions: {q.get('asked', 0)} asked, {q.get('answered', 0)} answered, "
+        f"{q.get('composed', 0)} composed (two or three short answers), "
         f"{q.get('unsure', 0)} unsure (did you mean), {q.get('missed', 0)} missed",
     ]
 
@@ -55,6 +57,10 @@ def to_text(report: Report) -> str:
     section(
         "Helpful votes per FAQ entry (yes / no)",
         [f"{up:>5} / {down:<5} {entry}" for entry, up, down in report.votes],
+    )
+    section(
+        '"Not what I asked" under an answer (the search picked the wrong entry)',
+        [f"{n:>5}  {entry}" for entry, n in report.not_asked],
     )
     section("Stored now", [f"{v:>5}  {k}" for k, v in report.stored.items()])
     section(

@@ -24,6 +24,11 @@ KEYS = {
     "rapidfuzz_top1",
     "faq_test_top1",
     "faq_test_wrong_direct",
+    "faq_test_first_reply_right",
+    "faq_test_one_tap",
+    "faq_test_misleading",
+    "faq_test_menu_share",
+    "faq_decide_p50_us",
     "faq_test_rank1",
     "bm25_test_top1",
     "ptb_overhead_ratio",
@@ -74,13 +79,16 @@ def test_quick_bench_writes_every_metric(tmp_path: Path):
 def test_held_out_examples_are_really_held_out():
     """``make eval --folds`` asks every example of an index built without it: were it still
     indexed, nearly every example would find its own entry first (tests/knowledge/test_faq.py
-    requires 98 %); held out, clearly fewer do, and every example is asked exactly once."""
-    from bench.faq_eval import held_out
+    requires 98 %); held out, clearly fewer do, and every example (and every out-of-scope
+    question, which should get "I don't know") is asked exactly once."""
+    from bench.faq_eval import held_out, summary
     from bot.knowledge import load_knowledge
 
     kb = load_knowledge()
-    stats = held_out(kb, folds=2)
+    stats = summary(held_out(kb, folds=2))
     total = sum(len(qs) for e in kb.faq.entries for qs in e.examples.values())
-    assert stats["all"]["n"] == total
-    assert stats["en"]["n"] + stats["fr"]["n"] == total
-    assert 0.3 < stats["all"]["top1"] < 0.95
+    nulls = sum(len(qs) for qs in kb.faq.out_of_scope.values())
+    assert stats["folds/all"]["answerable"] == total and stats["folds/all"]["nulls"] == nulls
+    assert stats["folds/en"]["n"] + stats["folds/fr"]["n"] == total + nulls
+    assert 0.3 < stats["folds/all"]["top1"] < 0.95
+    assert stats["folds/all"]["idk"] > nulls / 3

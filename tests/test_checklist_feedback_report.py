@@ -86,7 +86,7 @@ async def test_checklist_is_personal(make_engine, clock) -> None:
 async def test_votes_are_counted_once_per_answer_shown(make_engine, clock) -> None:
     c = Client(make_engine(MemoryStore()), lang="en")
     await c.send("how much does it cost")
-    assert c.labels[-2:] == ["👍 Helpful", "👎 Not helpful"]
+    assert c.labels[-3:] == ["👍 Helpful", "👎 Not helpful", "❓ Not what I asked"]
     answer = c.reply
     await c.click("👍 Helpful")
     assert c.reply.kind is ReplyKind.ACK and c.reply.alert == "Thank you for your feedback!"
@@ -103,7 +103,7 @@ async def test_anyone_in_a_group_can_vote_once(make_engine, clock) -> None:
     engine = make_engine(MemoryStore())
     asker = Client(engine, user="a", scope="group", private=False, lang="en")
     await asker.send("how much does it cost")
-    assert asker.labels == ["👍 Helpful", "👎 Not helpful"]
+    assert asker.labels == ["👍 Helpful", "👎 Not helpful", "❓ Not what I asked"]
     reader = asker.other("b")
     reader.reply = asker.reply
     await reader.click("👍 Helpful")
@@ -154,7 +154,10 @@ def test_report_text_and_csv_on_a_seeded_database(
 
     assert main(["report", "--database", str(db)]) == 0
     text = capsys.readouterr().out
-    assert "Questions: 5 asked, 2 answered, 0 unsure (did you mean), 3 missed" in text
+    assert (
+        "Questions: 5 asked, 2 answered, 0 composed (two or three short answers), "
+        "0 unsure (did you mean), 3 missed"
+    ) in text
     assert "    2  zzz qqq xyzzy" in text
     assert "out_india" in text and "out_card" in text
     assert "    2  fr" in text and "    5  en" in text
@@ -190,5 +193,5 @@ async def test_stats_shows_the_report_to_admins(make_engine, clock) -> None:
     await user.send("zzz qqq xyzzy")
     admin = Client(engine, user="root", lang="en")
     await admin.send("/stats")
-    assert "Questions: 2 asked, 1 answered, 0 unsure, 1 missed" in admin.text
+    assert "Questions: 2 asked, 1 answered, 0 composed, 0 unsure, 1 missed" in admin.text
     assert "fee: 👍 1 👎 0" in admin.text and "en: 2" in admin.text

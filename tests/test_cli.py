@@ -95,6 +95,26 @@ def test_console_numbers_choose_and_unknown_input_is_answered() -> None:
     assert "\x1b[31m" not in result.stdout  # a user's escape sequence is shown, not run
 
 
+def test_console_shows_each_kind_of_first_reply_and_numbers_its_buttons() -> None:
+    """Issue 19 in the terminal: composed (a "More" per entry, picked by number), an answer with
+    "Not what I asked", "did you mean", and "I don't know"."""
+    script = (
+        "how much does it cost? and where do I apply?\n2\n"
+        "how much does the rece cost\ncard papers\nhow do I open a bank account?\n/quit\n"
+    )
+    result = run("console", "--database", "memory", "--lang", "en", stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    composed = out.index("Your question has several parts:")
+    assert out.index("  1. More: How much does it cost?", composed) > composed
+    more = out.index("  2. More: Where and how do I apply?", composed)
+    headline = out.index("\n\nWhere and how do I apply?\n\n", more)  # picked by number
+    assert out.index("Sources:", headline) > headline
+    assert "❓ Not what I asked" in out
+    assert "Did you mean:" in out
+    assert "I don't have an answer to that yet" in out
+
+
 def test_ask_json_in_french() -> None:
     result = run("ask", "--json", "combien coute la carte")
     assert result.returncode == 0, result.stderr
@@ -105,6 +125,18 @@ def test_ask_json_in_french() -> None:
     answer = obj["answer"].replace("\u202f", " ").replace("\xa0", " ")
     assert "150 €" in answer and "depuis mai 2026 ; 75 € avant" in answer and "⚠️" in answer
     assert isinstance(obj["alternatives"], list)
+    assert obj["kind"] == "answer" and obj["shown"] == ["fee"]
+
+
+def test_ask_json_composed_has_every_short_answer_and_what_it_shows() -> None:
+    result = run("ask", "--json", "--lang", "en", "how much does it cost? and where do I apply?")
+    assert result.returncode == 0, result.stderr
+    obj = json.loads(result.stdout)
+    assert obj["kind"] == "composed" and obj["shown"] == ["fee", "where_apply"]
+    assert obj["id"] == "fee" and 0 < obj["score"] <= 1  # the first entry shown
+    assert "€" in obj["answer"] and "préfecture" in obj["answer"]  # both short answers
+    assert not {a["id"] for a in obj["alternatives"]} & set(obj["shown"])
+    assert set(obj) >= {"id", "score", "lang", "answer", "alternatives", "kind", "shown"}
 
 
 def test_ask_the_salary_for_the_change_of_status_gets_the_june_2026_smic() -> None:
@@ -124,6 +156,7 @@ def test_ask_json_no_match_exits_zero() -> None:
     assert result.returncode == 0
     obj = json.loads(result.stdout)
     assert obj["id"] is None and obj["lang"] == "en"
+    assert obj["kind"] == "unknown" and obj["shown"] == []
 
 
 def test_ask_plain_and_bad_language() -> None:

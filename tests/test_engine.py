@@ -192,11 +192,10 @@ async def test_no_match_lists_topics_and_records_only_normalised_text(c: Client)
     assert set(c.labels) == {"Which documents?", "Can I work?"}
 
 
-async def test_did_you_mean_below_threshold(c: Client) -> None:
-    await c.send("documents price")  # close to the documents entry, not enough to answer
-    assert c.reply.faq_id is None
-    assert c.reply.choices and len(c.reply.choices) <= 3
-    assert "Did you mean" in c.text
+async def test_a_weak_lone_match_is_answered_not_offered_alone(c: Client) -> None:
+    await c.send("documents price")  # only the documents entry is near: no one-button menu
+    assert c.reply.faq_kind == "answer" and c.reply.faq_shown == ("documents",)
+    assert "Did you mean" not in c.text
 
 
 async def test_huge_message_is_answered(c: Client) -> None:

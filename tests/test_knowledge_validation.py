@@ -443,3 +443,58 @@ def test_check_lists_the_facts_nobody_here_has_read(kb: Path) -> None:
         in warnings[0]
     )
     assert sum("none of its sources was ever read by us" in w for w in warnings) == 4
+
+
+SITUATIONS = """\
+newcomer:
+  cues:
+    - "just|only arrived ... @work"
+  walkthrough:
+    - {group: india}
+  prefer: [work]
+  avoid: [fee]
+"""
+
+
+def test_situations_are_optional_and_loaded_into_the_search(kb: Path) -> None:
+    assert not load_knowledge(kb, today=TODAY).faq.index.situations.situations
+    (kb / "situations.yaml").write_text(SITUATIONS, encoding="utf-8")
+    index = load_knowledge(kb, today=TODAY).faq.index
+    assert index.search("I just arrived, can I work?").situations == ("newcomer",)
+    assert index.search("can I work?", answers={"group": "india"}).situations == ("newcomer",)
+    assert index.search("can I work?", answers={"group": "other"}).situations == ()
+    # avoided: the fee entry is left out, whatever the question says of it
+    assert "fee" not in [m.entry_id for m in index.search("just arrived: work and fee?").matches]
+
+
+def test_situations_problems_have_file_and_line(kb: Path) -> None:
+    broken = (
+        SITUATIONS.replace('    - "just', '    - "... work"\n    - "work||job"\n    - "just')
+        .replace("@work", "@nowhere")
+        .replace("{group: india}", "{group: mars, colour: blue}")
+        .replace("prefer: [work]", "prefer: [work, nosuchentry]")
+        .replace("avoid: [fee]", "avoid: [fee, work]")
+        + "Bad-Name:\n  cues: [x]\n  prefer: [fee]\nlonely:\n  note: nothing\n"
+    )
+    path = kb / "situations.yaml"
+    path.write_text(broken, encoding="utf-8")
+    found = problems(kb)
+    name = str(path)
+
+    def at(needle: str) -> str:
+        return f"{name}:{line_of(path, needle)}: "
+
+    expected = [
+        at("@nowhere") + "situation newcomer.cues: '@nowhere' is not a concept of any lexicon",
+        at('"... work"') + "situation newcomer.cues: '... work' has no word to match",
+        at("work||job") + "situation newcomer.cues: 'work||job' has an empty alternative",
+        at("group: mars") + "situation newcomer.walkthrough: group is never 'mars' (india, other)",
+        at("colour: blue") + "situation newcomer.walkthrough: no option of flow.yaml sets 'colour'",
+        at("nosuchentry") + "situation newcomer.prefer: no FAQ entry 'nosuchentry' in faq.yaml",
+        at("avoid:") + "situation newcomer: 'work' is both preferred and avoided",
+        at("Bad-Name") + "situation 'Bad-Name': its name must be lower_snake_case",
+        at("lonely:") + "situation lonely: needs 'cues' or 'walkthrough' (what reveals it)",
+        at("lonely:") + "situation lonely: needs 'prefer' or 'avoid' (what it changes)",
+    ]
+    for message in expected:
+        assert any(p.startswith(message) for p in found), (message, found)

@@ -25,7 +25,9 @@ from bot.i18n import DEFAULT_LOCALES_DIR
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-KNOWLEDGE_FILES = {"claims.yaml", "facts.yaml", "faq.yaml", "flow.yaml", "sources.yaml"}
+KNOWLEDGE_FILES = {
+    *("claims.yaml", "facts.yaml", "faq.yaml", "flow.yaml", "sources.yaml", "situations.yaml"),
+}
 
 
 def _python(code: str, path: Path, cwd: Path) -> str:

@@ -27,6 +27,7 @@ from bot.engine.texts import KnowledgeTexts
 from bot.engine.tokens import TokenCodec
 from bot.engine.turn import Turn
 from bot.markup import parse
+from bot.search.decide import Decision, decide
 
 if TYPE_CHECKING:
     from bot.engine.commands import Command, Hint
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from bot.i18n import Catalogs, Lang
     from bot.knowledge.model import Knowledge
     from bot.markup import Message
-    from bot.search.index import SearchResult
     from bot.storage.base import Store
 
 COMMANDS = tuple(c.name for c in ROUTER.commands.values() if not c.admin)
@@ -45,7 +45,7 @@ ADMIN_COMMANDS = tuple(c.name for c in ROUTER.commands.values() if c.admin)
 class FaqLookup:
     """One FAQ lookup as a user would get it (what ``aps-bot ask`` prints)."""
 
-    result: SearchResult
+    decision: Decision  # its result: the search behind it
     lang: str
     reply: Reply
 
@@ -220,9 +220,9 @@ class Engine:
             text=text,
             guess=kb.faq.index.guess_lang,
         )
-        result = kb.faq.index.search(text)
+        decision = decide(kb.faq.index, text)
         turn = await self.turn(kb, self.catalogs.get(code), None, "ask", "ask")
-        return FaqLookup(result, code, faq.faq_reply(turn, result, private=True))
+        return FaqLookup(decision, code, faq.faq_reply(turn, decision, private=True))
 
     async def purge(self) -> int:
         """Delete data untouched for `retention_days`; how many rows went."""

@@ -2,7 +2,10 @@
 
 Inline mode posts a ready answer into a chat the bot may not even be in, so each result is the
 short group form of an FAQ answer (with its "more in private" deep link), in the asking user's
-language. An empty query lists the first entry of each topic, then the rest, in knowledge order.
+language, described by its short answer. The query gets the same decision as a typed question
+(`bot.search.decide`): an answer comes first; when two or three entries are close, the first
+result is their composed reply; "I don't know" gives no result. An empty query lists the first
+entry of each topic, then the rest, in knowledge order.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from bot.engine import language
 from bot.engine.engine import Engine
 from bot.engine.features import faq
 from bot.engine.reply import Reply
-from bot.knowledge.model import TOPICS_CONTEXT, FaqEntry, faq_context
+from bot.engine.shorts import short_line
+from bot.knowledge.model import TOPICS_CONTEXT, FaqEntry
 from bot.markup import plain_text, shorten
+from bot.search.decide import COMPOSED, decide
 
 MAX_INLINE_RESULTS = 10
 DESCRIPTION_CHARS = 120
@@ -25,11 +30,14 @@ class InlineAnswer:
     """One postable FAQ answer.
 
     Attributes:
-        entry_id: the FAQ entry's stable id.
-        title: the entry's title in the user's language.
-        description: a one-line preview (topic for an empty query, else the answer's start).
-        reply: the short answer, with a CONTINUE_PRIVATE action ``faq_<id>``.
+        entry_id: the FAQ entry's stable id (a composed result: the first entry's).
+        title: the entry's title in the user's language ("Two answers may fit" for a composed one).
+        description: a one-line preview (topic for an empty query, else the short answer; the
+            entries' titles for a composed one).
+        reply: the short answer, with a CONTINUE_PRIVATE action ``faq_<id>`` (one per entry for
+            a composed one).
         lang: the language it is written in.
+        key: unique among the results (``c-<entry indexes>`` for a composed one).
     """
 
     entry_id: str
@@ -37,6 +45,7 @@ class InlineAnswer:
     description: str
     reply: Reply
     lang: str
+    key: str = ""
 
 
 async def inline_answers(
@@ -58,23 +67,44 @@ async def inline_answers(
     # an inline answer has no buttons of its own to authenticate; the context only renders
     turn = await engine.turn(kb, t, None, platform, user)
 
+    answers: list[InlineAnswer] = []
     entries: list[FaqEntry]
     if query.strip():
-        result = kb.faq.index.search(query, limit=limit)
-        entries = [kb.faq.by_id[m.entry_id] for m in result.matches]
+        decision = decide(kb.faq.index, query)
+        ids = dict.fromkeys((*decision.shown, *decision.offered))
+        entries = [kb.faq.by_id[i] for i in ids][:limit]
+        if decision.kind == COMPOSED:
+            reply = faq.composed_reply(turn, decision, private=False, inline=True)
+            shown = [kb.faq.by_id[i] for i in decision.shown]
+            answers.append(
+                InlineAnswer(
+                    shown[0].id,
+                    plain_title(reply),
+                    shorten(" · ".join(faq.title(turn, e) for e in shown), DESCRIPTION_CHARS),
+                    reply,
+                    t.code,
+                    "c-" + "-".join(str(e.index) for e in shown),
+                )
+            )
     else:
         entries = _top_entries(kb.faq.entries, tuple(kb.faq.topics), limit)
 
-    answers = []
-    for entry in entries:
+    for entry in entries[: limit - len(answers)]:
         reply = faq.entry_reply(turn, entry, detail=False, private=False, votes=False)
         if query.strip():
-            body = turn.knowledge_text(faq_context(entry.id, "answer"), entry.answer)
-            description = shorten(plain_text(body), DESCRIPTION_CHARS, at_word=True)
+            description = short_line(entry, turn.knowledge_text, DESCRIPTION_CHARS)
         else:
             description = t.pgettext(TOPICS_CONTEXT, kb.faq.topics.get(entry.topic, ""))
-        answers.append(InlineAnswer(entry.id, faq.title(turn, entry), description, reply, t.code))
+        answers.append(
+            InlineAnswer(entry.id, faq.title(turn, entry), description, reply, t.code, entry.id)
+        )
     return answers
+
+
+def plain_title(reply: Reply) -> str:
+    """A composed reply's opening line ("Two answers may fit:"), as a result's title."""
+    first = reply.messages[0][0]
+    return plain_text((first,)).rstrip(":： ").strip()
 
 
 async def inline_lang(engine: Engine, *, platform: str, user: str, locale: str | None) -> str:

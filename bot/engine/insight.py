@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from bot.storage.base import Store
 
 ASKED = "questions.asked"
-ANSWERED = "questions.answered"  # a confident answer
+ANSWERED = "questions.answered"  # one entry answered directly
+COMPOSED = "questions.composed"  # two or three short answers in one reply
 UNSURE = "questions.unsure"  # "did you mean…"
 MISSED = "questions.missed"  # no match: the question is also recorded as a miss
 OUTCOME = "outcome."  # + the outcome node id: a walkthrough reached it
@@ -24,7 +25,8 @@ VOTE_UP = "vote.up."  # + the FAQ entry id
 VOTE_DOWN = "vote.down."
 DELIVERY_FAILED = "delivery.failed."  # + the platform: a reply that could not be delivered
 UNREADABLE = "updates.unreadable."  # + the platform: an update the library could not read
-QUESTION_KEYS = (ASKED, ANSWERED, UNSURE, MISSED)
+NOT_ASKED = "vote.missed."  # + the FAQ entry id: "Not what I asked" under its answer
+QUESTION_KEYS = (ASKED, ANSWERED, COMPOSED, UNSURE, MISSED)
 
 
 @dataclass
@@ -32,11 +34,13 @@ class Report:
     """Everything /stats and ``aps-bot report`` show.
 
     Attributes:
-        questions: asked, answered, unsure, missed (keys without the ``questions.`` prefix).
+        questions: asked, answered, composed, unsure, missed (keys without the ``questions.``
+            prefix).
         top_missed: the most frequent unanswered normalised questions and their counts.
         outcomes: walkthrough outcome id → times reached, most frequent first.
         languages: language code → questions asked and outcomes shown in it.
         votes: FAQ entry id → (helpful, not helpful), most voted first.
+        not_asked: FAQ entry id → times "Not what I asked" was clicked under it, most first.
         stored: what the Store holds now (conversations, users with a language…).
         failed_deliveries: platform → replies that could not be delivered.
         unreadable: platform → updates skipped because the library could not read them.
@@ -47,6 +51,7 @@ class Report:
     outcomes: list[tuple[str, int]] = field(default_factory=list)
     languages: list[tuple[str, int]] = field(default_factory=list)
     votes: list[tuple[str, int, int]] = field(default_factory=list)
+    not_asked: list[tuple[str, int]] = field(default_factory=list)
     stored: dict[str, int] = field(default_factory=dict)
     failed_deliveries: list[tuple[str, int]] = field(default_factory=list)
     unreadable: list[tuple[str, int]] = field(default_factory=list)
@@ -69,6 +74,7 @@ async def gather(store: Store, top: int = 10) -> Report:
         outcomes=_ranked(counters, OUTCOME),
         languages=_ranked(counters, LANG),
         votes=votes,
+        not_asked=_ranked(counters, NOT_ASKED),
         stored=await store.counts(),
         failed_deliveries=_ranked(counters, DELIVERY_FAILED),
         unreadable=_ranked(counters, UNREADABLE),

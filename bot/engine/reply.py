@@ -69,6 +69,10 @@ class Reply:
         alert: a short text for a transient notice (a toast on Telegram, an ephemeral on Discord)
             instead of new messages, used for NOT_YOURS and EXPIRED.
         faq_id: for FAQ answers, the entry shown (for feedback and statistics).
+        faq_kind: for the first reply to a question, what it is (``bot.search.decide``:
+            ``answer``, ``composed``, ``suggest``, ``unknown``), so a platform can lay it out
+            natively (an embed with a field per composed answer…).
+        faq_shown: the FAQ entries whose text is in the reply.
     """
 
     messages: list[Message] = field(default_factory=list)
@@ -78,3 +82,5 @@ class Reply:
     lang: str = "en"
     alert: str | None = None
     faq_id: str | None = None
+    faq_kind: str | None = None
+    faq_shown: tuple[str, ...] = ()

@@ -6,23 +6,30 @@ within Discord's 3 seconds while a walkthrough step may be in progress).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from bot.engine import language
 from bot.engine.engine import Engine
 from bot.engine.events import ConversationKey
 from bot.engine.features.walkthrough.nodes import reads_text
+from bot.engine.shorts import short_line
 from bot.i18n import Lang
 from bot.knowledge.model import faq_context
+from bot.search.decide import decide
 from bot.search.normalise import fold
+
+SHORT_CHARS = 100  # a suggestion's short answer, before a platform cuts it to its own limit
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    """An FAQ entry offered while the user types: its id and its title in the user's language."""
+    """An FAQ entry offered while the user types: its id, its title in the user's language, and
+    its short answer (one line, in that language)."""
 
     entry_id: str
     title: str
+    short: str = ""
 
 
 async def language_for(engine: Engine, key: ConversationKey, locale: str | None) -> Lang:
@@ -35,18 +42,29 @@ async def language_for(engine: Engine, key: ConversationKey, locale: str | None)
 def faq_suggestions(engine: Engine, text: str, lang: Lang, limit: int = 25) -> list[Suggestion]:
     """FAQ entries matching what the user has typed so far, best first, titles in `lang`.
 
-    Ranked by the FAQ index; entries whose translated title contains the typed text come next, so
-    a half-typed word still finds its entry. With nothing typed, every entry in knowledge order.
+    Ordered as the first reply to the typed text would show them (`bot.search.decide`: the
+    answer or the composed entries, then the runners-up); entries whose translated title
+    contains the typed text come next, so a half-typed word still finds its entry. With nothing
+    typed, every entry in knowledge order.
     """
-    faq = engine.knowledge.faq
+    kb = engine.knowledge
+    faq = kb.faq
     titles = {e.id: lang.pgettext(faq_context(e.id, "title"), e.title) for e in faq.entries}
     typed = fold(text).strip()
     if not typed:
         ids = [e.id for e in faq.entries]
     else:
-        ids = [m.entry_id for m in faq.index.search(text, limit=limit).matches]
+        decision = decide(faq.index, text)
+        ids = list(dict.fromkeys((*decision.shown, *decision.offered)))
         ids += [i for i, t in titles.items() if typed in fold(t) and i not in ids]
-    return [Suggestion(i, titles[i]) for i in ids[:limit]]
+    today = dt.datetime.fromtimestamp(engine.clock(), dt.UTC).date()
+
+    def render(context: str, english: str):
+        return engine.render_knowledge(kb, lang, today, context, english)
+
+    return [
+        Suggestion(i, titles[i], short_line(faq.by_id[i], render, SHORT_CHARS)) for i in ids[:limit]
+    ]
 
 
 async def share_token(engine: Engine, key: ConversationKey, entry_id: str) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,8 @@ from bot.knowledge.load_citations import check_citations
 from bot.knowledge.load_facts import fact_checked
 from bot.knowledge.load_facts import load_facts as _load_facts
 from bot.knowledge.load_flow import load_flow as _load_flow
+from bot.knowledge.load_situations import FILE as SITUATIONS_FILE
+from bot.knowledge.load_situations import load_situations, walkthrough_answers
 from bot.knowledge.load_sources import load_sources as _load_sources
 from bot.knowledge.model import Faq, FaqEntry, Knowledge, Source
 from bot.knowledge.yamlfile import KnowledgeError, LineDict, LineList, Problem, load_yaml
@@ -82,6 +85,13 @@ def load_knowledge(
             digest.update(file.read_bytes())
         except KnowledgeError as exc:
             problems += exc.problems
+    situations_file = path / SITUATIONS_FILE  # optional: without it, no situation re-ranks
+    if situations_file.exists():
+        try:
+            raw[SITUATIONS_FILE] = load_yaml(situations_file, display=_display(situations_file))
+            digest.update(situations_file.read_bytes())
+        except KnowledgeError as exc:
+            problems += exc.problems
     lexicons, lexicon_problems = load_lexicons(path / LEXICON_DIR, _display(path / LEXICON_DIR))
     problems += lexicon_problems
     for file in sorted((path / LEXICON_DIR).glob("*.yaml")):
@@ -124,10 +134,22 @@ def load_knowledge(
     if errors or flow is None or faq is None:
         raise KnowledgeError(problems)
     rules = load_rules(raw["faq.yaml"].get("rules"), lexicons, faq_c.file, problems)
+    situations_c = _Collector(_display(situations_file))
+    situations = load_situations(
+        raw.get(SITUATIONS_FILE),
+        situations_c,
+        lexicons,
+        set(faq.by_id),
+        walkthrough_answers(flow),
+    )
+    problems += situations_c.problems
     if any(not p.warning for p in problems):
         raise KnowledgeError(problems)
 
-    def index(entries: tuple[FaqEntry, ...] | None = None) -> FaqIndex:
+    def index(
+        entries: tuple[FaqEntry, ...] | None = None,
+        out_of_scope: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> FaqIndex:
         langs = catalogs
         if langs is None:
             from bot.i18n import Catalogs  # the default catalogs, when the caller has none
@@ -140,7 +162,8 @@ def load_knowledge(
             rules,
             langs,
             today,
-            out_of_scope=faq.out_of_scope,
+            out_of_scope=faq.out_of_scope if out_of_scope is None else out_of_scope,
+            situations=situations,
         )
 
     faq = dataclasses.replace(faq, build_index=index)

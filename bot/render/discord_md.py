@@ -19,6 +19,9 @@ MAX_EMBED_TITLE = 256
 MAX_EMBED_DESCRIPTION = 4096
 MAX_EMBED_FOOTER = 2048
 MAX_EMBED_TOTAL = 6000
+MAX_FIELD_NAME = 256
+MAX_FIELD_VALUE = 1024
+MAX_FIELDS = 25
 EMBED_COLOUR = discord.Colour(0x2B6CB0)
 
 _ZWSP = "\u200b"
@@ -162,3 +165,55 @@ def faq_embed(message: Message) -> tuple[discord.Embed, list[SourceLink]] | None
         if isinstance(n, Link) and n.url.lower().startswith(("http://", "https://"))
     ]
     return embed, links
+
+
+def sections_embed(message: Message) -> tuple[discord.Embed, list[SourceLink]] | None:
+    """A composed answer as an embed: its first paragraph as the title, one field per section
+    (a bold heading and what follows it: a question and its short answer), the sources in the
+    footer (their links returned for link buttons, as `faq_embed` does). None when the message
+    does not have that shape or would not fit (the caller then sends text)."""
+    if len(message) < 3:
+        return None
+    intro, *body, last = message
+    if not isinstance(intro, Paragraph) or not _links_only(last):
+        return None
+    fields: list[tuple[str, list]] = []
+    for block in body:
+        if _is_heading(block):
+            fields.append((plain_text((block,)), []))
+        elif fields:
+            fields[-1][1].append(block)
+        else:
+            return None
+    if not fields or len(fields) > MAX_FIELDS:
+        return None
+    embed = discord.Embed(title=shorten(plain_text((intro,)), MAX_EMBED_TITLE), colour=EMBED_COLOUR)
+    for name, blocks in fields:
+        value = render_message(tuple(blocks)) or _ZWSP
+        if len(value) > MAX_FIELD_VALUE:
+            return None
+        embed.add_field(name=shorten(name, MAX_FIELD_NAME), value=value, inline=False)
+    embed.set_footer(text=shorten(plain_text((last,)), MAX_EMBED_FOOTER, one_line=False))
+    if len(embed) > MAX_EMBED_TOTAL:
+        return None
+    return embed, _source_links(last)
+
+
+def _is_heading(block: Paragraph | BulletList) -> bool:
+    return (
+        isinstance(block, Paragraph)
+        and len(block.children) == 1
+        and isinstance(block.children[0], Bold)
+    )
+
+
+def _links_only(block: Paragraph | BulletList) -> bool:
+    return isinstance(block, Paragraph) and any(isinstance(n, Link) for n in block.children)
+
+
+def _source_links(block: Paragraph) -> list[SourceLink]:
+    return [
+        SourceLink(shorten(plain_text((Paragraph(n.children),)), 80, one_line=False), n.url)
+        for n in block.children
+        if isinstance(n, Link) and n.url.lower().startswith(("http://", "https://"))
+    ]

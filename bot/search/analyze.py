@@ -110,14 +110,17 @@ class Analyzer:
         ):
             for key in table:
                 lengths[key[0]] = max(lengths.get(key[0], 0), len(key))
-        # words that are stop words in one language only: they tell a question's language
-        self.lang_words = {
-            lx.lang: frozenset(
-                w
-                for w in lx.stop_words
-                if not any(w in o.stop_words for o in self.lexicons.values() if o is not lx)
-            )
+        # words that are stop words, or single-word concepts, in one language only: they tell a
+        # question's language ("prix" is French even in "rece prix")
+        said = {
+            lx.lang: lx.stop_words | {p for p in lx.concepts if " " not in p}
             for lx in self.lexicons.values()
+        }
+        self.lang_words = {
+            lang: frozenset(
+                w for w in words if not any(w in o for k, o in said.items() if k != lang)
+            )
+            for lang, words in said.items()
         }
 
         self._candidates: dict[str, tuple[str, ...]] = {}
@@ -232,6 +235,15 @@ class Analyzer:
             if len(self._candidates) < _CANDIDATE_CACHE:  # bounded: words are user input
                 self._candidates[word] = found
         return found
+
+    def fold_words(self, text: str) -> list[str]:
+        """`text` folded into words, other spellings replaced (numbers left out)."""
+        return self._words(text)[1]
+
+    def chunks(self, text: str) -> list[tuple[str, str | None]]:
+        """A question's words and phrases as the search reads them, each with its concept token
+        (None for a plain word); stop words are kept."""
+        return self._chunks(self._question(text)[1])
 
     def content_words(self, text: str) -> list[str]:
         """The folded words of a question without stop words: what is kept of an unanswered

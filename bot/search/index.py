@@ -44,6 +44,7 @@ from bot.search.result import (
     SearchResult,
     score_of,
 )
+from bot.search.situation import Situation, SituationReader, leave_out, prefer
 from bot.search.typos import Corrector
 
 # --- ranking (BM25F), calibrated on the dev half of eval/questions.yaml --------------------------
@@ -102,9 +103,11 @@ class FaqIndex:
         docs: Iterable[IndexDoc],
         lexicons: Mapping[str, Lexicon],
         rules: SearchRules = SearchRules(),
+        situations: Iterable[Situation] = (),
     ) -> None:
         self.analyzer = Analyzer(lexicons)
         self.rules = rules
+        self.situations = SituationReader(tuple(situations), self.analyzer)
         self.entry_ids: list[str] = []
         self._scope: list[str] = []
         self._nationality: list[str] = []
@@ -192,6 +195,7 @@ class FaqIndex:
         self._bilateral = frozenset(CONCEPT + c for c in rules.bilateral)
         self._ruled = self._nations | self._rece | self._bilateral  # concepts a rule acts on
 
+        self._position = {entry_id: e for e, entry_id in enumerate(self.entry_ids)}
         self._corrector = Corrector(surface)
         self._chosen: dict[QueryTerm, tuple[str | None, float]] = {}  # see _query
         for key in shared_examples:
@@ -210,14 +214,26 @@ class FaqIndex:
 
     # ------------------------------------------------------------------ search
 
-    def search(self, text: str, limit: int = 3) -> SearchResult:
+    def search(
+        self, text: str, limit: int = 3, answers: Mapping[str, str] | None = None
+    ) -> SearchResult:
         """Rank entries for `text`; matches under `SUGGEST_THRESHOLD`, and runners-up far
-        behind the best, are left out."""
-        ranked, terms, words = self._rank(text, limit + 1)
+        behind the best, are left out.
+
+        Args:
+            answers: the asker's walkthrough answers, if any: with the cues in `text`, they tell
+                the asker's situation (`bot.search.situation`), which re-ranks the entries.
+        """
+        situations = self.situations.read(text, answers)
+        ranked, terms, words = self._rank(text, limit + 2, situations)
+        names = tuple(s.name for s in situations)
         runner_up = score_of(ranked[1][1]) if len(ranked) > 1 else 0.0
         if ranked and ranked[0][0] == OUT_OF_SCOPE:
             # closest to the questions no entry answers: "I don't know", not a wrong entry
-            return SearchResult(" ".join(words)[:200], (), round(runner_up, 4), terms, True)
+            return SearchResult(
+                " ".join(words)[:200], (), round(runner_up, 4), terms, True, situations=names
+            )
+        unanswered = next((r for e, r in ranked if e == OUT_OF_SCOPE), 0.0)
         ranked = [(e, r) for e, r in ranked if e != OUT_OF_SCOPE][:limit]
         matches: list[Match] = []
         top = ranked[0][1] if ranked else 0.0
@@ -233,7 +249,7 @@ class FaqIndex:
             mine = self.entry_ids[exact]
             found = dict(ranked).get(mine)
             if found is None:
-                found = dict(self._rank(text, len(self.entry_ids))[0]).get(mine)
+                found = dict(self._rank(text, len(self.entry_ids), situations)[0]).get(mine)
             if found is not None:
                 others = [m for m in matches if m.entry_id != mine]
                 matches = [Match(mine, round(score_of(found), 4)), *others][:limit]
@@ -245,14 +261,20 @@ class FaqIndex:
             round(runner_up, 4),
             terms,
             exact=exact is not None,
+            unanswered=round(unanswered / top, 4) if top else 0.0,
+            situations=names,
         )
 
-    def rank(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
+    def rank(
+        self, text: str, limit: int = 3, answers: Mapping[str, str] | None = None
+    ) -> list[tuple[str, float]]:
         """The best `limit` entries for `text` with their raw scores, before any threshold."""
-        ranked = self._rank(text, limit + 1)[0]
+        ranked = self._rank(text, limit + 1, self.situations.read(text, answers))[0]
         return [(e, r) for e, r in ranked if e != OUT_OF_SCOPE][:limit]
 
-    def _rank(self, text: str, limit: int) -> tuple[list[tuple[str, float]], int, list[str]]:
+    def _rank(
+        self, text: str, limit: int, situations: tuple[Situation, ...] = ()
+    ) -> tuple[list[tuple[str, float]], int, list[str]]:
         query, words = self._query(text)
         if not query:
             return [], 0, words
@@ -299,8 +321,10 @@ class FaqIndex:
 
         if named & self._ruled:
             self._apply_rules(raw, named)
+        leave_out(situations, raw, self._position)
         if NB_WEIGHT and raw:
             self._add_naive_bayes(raw, query)
+        prefer(situations, raw, self._position)  # after the second opinion: what it says
         best = heapq.nlargest(limit, raw.items(), key=itemgetter(1))
         return [(self.entry_ids[e], r) for e, r in best], len(query), words
 

@@ -19,8 +19,8 @@ CLEAR_MARGIN = 0.5  # this share below the best,
 SHORT_MARGIN = 0.5  # or, for a short question (a few words, on one topic), this share
 SHORT_THRESHOLD = 0.2  # and at least this score
 SHORT_QUESTION = 6  # terms the index knows (a word gives its stem and itself)
-SUGGEST_THRESHOLD = 0.15  # "did you mean" at or above this; below, "I don't know"
-SUGGEST_SHARE = 0.5  # runners-up shown under "did you mean" if within this share of the best
+SUGGEST_THRESHOLD = 0.1  # a match at all (bot.search.decide sets the floors of each reply)
+SUGGEST_SHARE = 0.3  # runners-up shown under "did you mean" if within this share of the best
 # the id of the questions no entry answers (faq.yaml's out_of_scope): never a valid entry id
 OUT_OF_SCOPE = "(out of scope)"
 
@@ -41,6 +41,9 @@ class SearchResult:
     terms: int = 0  # how many of the question's words the index knows
     out_of_scope: bool = False  # closest to the questions no entry answers (no matches then)
     exact: bool = False  # the question is one of the best entry's examples, word for word
+    # how close the questions no entry answers came: their score over the best entry's (0: far)
+    unanswered: float = 0.0
+    situations: tuple[str, ...] = ()  # the asker's situations found (`bot.search.situation`)
 
     @property
     def best(self) -> Match | None:

@@ -3,6 +3,7 @@ search index's fields for each entry."""
 
 from __future__ import annotations
 
+from bot.engine.shorts import short_line
 from bot.i18n import Lang
 from bot.knowledge.model import TOPICS_CONTEXT, faq_context
 from bot.markup import Message, plain_text
@@ -13,7 +14,7 @@ from bot.site.layout import Chrome, PageSpec, json_ld
 from bot.site.search_index import INDEX_FILE
 from bot.site.walk_pages import START_PAGE
 
-SNIPPET_CHARS = 160
+SNIPPET_CHARS = 240  # a whole short answer (at most 220 characters, figures filled in)
 
 
 class FaqPages:
@@ -43,14 +44,13 @@ class FaqPages:
         return self.answers[entry_id][1:-1]
 
     def snippet(self, entry_id: str) -> str:
+        """The entry's short answer (its answer's lead when it has none), on one line."""
         entry = self.kb.faq.by_id[entry_id]
-        text = plain_text(
-            self.content.knowledge_text(self.code, faq_context(entry_id, "answer"), entry.answer)
+        return short_line(
+            entry,
+            lambda context, english: self.content.knowledge_text(self.code, context, english),
+            SNIPPET_CHARS,
         )
-        text = " ".join(text.split())
-        if len(text) <= SNIPPET_CHARS:
-            return text
-        return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
 
     def faq_page(self, entry_id: str) -> PageSpec:
         t = self.t

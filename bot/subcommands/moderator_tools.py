@@ -82,19 +82,27 @@ async def ask(config: Config, text: str, lang: str | None, as_json: bool) -> int
             f"unknown language {lang!r}; available: {', '.join(engine.catalogs.languages)}"
         )
     lookup = await engine.faq_lookup(text, lang)
-    result, reply = lookup.result, lookup.reply
+    decision, reply = lookup.decision, lookup.reply
+    result = decision.result
     if as_json:
-        best = result.best
-        answered = result.confident
+        scores = {m.entry_id: m.score for m in result.matches}
+        first = decision.first
         obj = {
-            "id": best.entry_id if answered and best else None,
-            "score": best.score if best else 0.0,
+            # the entry answered directly, or the first one shown (a composed reply)
+            "id": first,
+            "score": scores.get(first, 0.0)
+            if first
+            else (result.best.score if result.best else 0.0),
             "lang": lookup.lang,
             "answer": "\n\n".join(plain_text(m) for m in reply.messages),
             "alternatives": [
                 {"id": m.entry_id, "score": m.score}
-                for m in (result.matches[1:] if answered else result.matches)
+                for m in result.matches
+                if m.entry_id not in decision.shown
             ],
+            "kind": decision.kind,
+            "shown": list(decision.shown),
+            "situations": list(result.situations),
         }
         print(json.dumps(obj, ensure_ascii=False, indent=2))
     else:

@@ -23,6 +23,8 @@ def reply_json(reply: Reply) -> dict:
     """The reply as the widget's script receives it."""
     return {
         "kind": reply.kind.value,
+        # the first reply to a question: answer, composed, suggest or unknown (bot.search.decide)
+        "faq_kind": reply.faq_kind,
         "lang": reply.lang,
         "messages": [render_message(m) for m in reply.messages],
         "alert": reply.alert if not reply.messages else None,
@@ -34,8 +36,9 @@ def reply_json(reply: Reply) -> dict:
 
 def reply_html(reply: Reply, csrf: str, lang: str) -> str:
     """The reply as page HTML: its messages, then its buttons in a form that posts the token."""
+    kind = f" {escape(reply.faq_kind)}" if reply.faq_kind else ""  # a class: composed…
     parts = [
-        f'<div class="msg bot" lang="{escape(reply.lang)}">{render_message(m)}</div>'
+        f'<div class="msg bot{kind}" lang="{escape(reply.lang)}">{render_message(m)}</div>'
         for m in reply.messages
     ]
     if reply.alert and not reply.messages:

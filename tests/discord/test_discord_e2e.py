@@ -93,6 +93,18 @@ async def test_faq_with_share_in_channel(bot: FakeDiscord) -> None:
     assert not shared.ephemeral and shared.embeds[0]["title"] == answer.embeds[0]["title"]
 
 
+async def test_faq_composed_reply_and_its_more_button(bot: FakeDiscord) -> None:
+    """Issue 19: two close entries in one embed, a field each, and a "More" button each."""
+    asked = "how much does it cost? and where do I apply?"
+    composed = await bot.slash("faq", {"question": asked}, locale="en-GB")
+    assert composed.ephemeral
+    first, second = (field["name"] for field in composed.embeds[0]["fields"][:2])
+    more = [label for label in composed.labels if label.startswith("More: ")]
+    assert more == [f"More: {first}", f"More: {second}"]
+    answer = await bot.click(composed, more[1])  # the full answer, in place of the preview
+    assert answer.embeds[0]["title"] == second
+
+
 async def test_forged_custom_id_and_another_users_click(bot: FakeDiscord) -> None:
     step = await bot.slash("aps", locale="fr")
     forged = await bot.press(step, "c:w.0.0.0.0.nonce.owner.notamac0", locale="fr")

@@ -23,7 +23,7 @@ from dc_harness import (
 
 from bot.adapters.discord import build_client
 from bot.config import Config
-from bot.engine import Engine
+from bot.engine import Engine, suggest
 
 NO_MENTIONS = {"parse": []}
 
@@ -182,8 +182,12 @@ async def test_autocomplete_lists_faq_titles_in_the_users_language(harness: Harn
     en = await harness.autocomplete("faq", "question", "cost", locale="en-GB")
     assert fr and en and fr[0]["value"] == en[0]["value"]
     assert fr[0]["name"] != en[0]["name"]
+    title, _, short = en[0]["name"].partition(" — ")  # the question, then its short answer
+    engine = harness.client.engine
+    (best,) = suggest.faq_suggestions(engine, "cost", engine.catalogs.get("en"), limit=1)
+    assert short and best.short.startswith(short.removesuffix("…").rstrip())
     picked = await harness.slash("faq", {"question": en[0]["value"]})
-    assert picked.embeds and picked.embeds[0]["title"] == en[0]["name"]
+    assert picked.embeds and picked.embeds[0]["title"] == title
 
 
 async def test_lang_choice_overrides_the_discord_locale(harness: Harness) -> None:

@@ -39,8 +39,8 @@ async def test_group_faq_is_short_with_a_more_in_private_button(bot: RunningBot)
     mark = api.mark()
     api.push(tg.message_update(GROUP, bo, f"@{bot.username} combien coûte la carte RECE ?"))
     (sent,) = await api.wait_for("sendMessage", since=mark)
-    *votes, button = buttons(sent)  # 👍/👎 for anyone in the group, then the deep link
-    assert [b["text"] for b in votes] == ["👍 Utile", "👎 Pas utile"]
+    *votes, button = buttons(sent)  # 👍/👎/❓ for anyone in the group, then the deep link
+    assert [b["text"] for b in votes] == ["👍 Utile", "👎 Pas utile", "❓ Pas ma question"]
     assert button["text"] == "La suite en privé"
     assert button["url"] == f"https://t.me/{bot.username}?start=faq_fee"
     # the 2026 fee, and for a year the note that it changed (issue 11)

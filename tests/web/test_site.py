@@ -178,6 +178,18 @@ def test_search_index_is_small_and_normalised_like_the_bot(site):
                     assert js_tokens(index, q) == normaliser.tokens(q), q
 
 
+def test_search_snippets_are_the_short_answers(site):
+    """Issue 19: a result's snippet is the entry's short answer (its answer's lead without one),
+    with its figures filled in and any ⚠️ of the answer kept."""
+    out, _ = site
+    index = json.loads((out / "en" / "search-index.json").read_bytes())
+    snippets = {e[0]: e[3] for e in index["entries"]}
+    for entry in KB.faq.entries:
+        snippet = snippets[entry.id]
+        assert snippet and "{" not in snippet and len(snippet) <= 240, entry.id
+        assert ("⚠️" in snippet) == ("⚠️" in (entry.short or entry.answer)), entry.id
+
+
 def test_paraphrases_mostly_normalise_as_in_the_bot(site):
     """Questions the index never saw: the tables come from the indexed texts, so an unseen
     abbreviation may be missed; most questions still normalise exactly as in the bot."""

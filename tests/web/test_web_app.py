@@ -129,6 +129,33 @@ async def test_a_typed_question_gets_the_faq_answer(chat: TestClient):
     assert any("👍" in c["label"] for c in reply["choices"])
 
 
+async def test_each_kind_of_first_reply_reaches_the_browser(chat: TestClient, knowledge):
+    """Issue 19: an answer with "Not what I asked", a composed reply, "did you mean", none."""
+    _, body = await say(chat, text="how much does the rece cost", lang="en")
+    reply = body["reply"]
+    assert reply["faq_kind"] == "answer" and "How much does it cost?" in reply["messages"][0]
+    missed = next(c for c in reply["choices"] if c["label"] == "❓ Not what I asked")
+    _, toast = await say(chat, token=missed["token"], lang="en")
+    assert toast["reply"]["kind"] == "ack" and "Try other words" in toast["reply"]["alert"]
+
+    _, body = await say(chat, text="how much does it cost? and where do I apply?", lang="en")
+    reply = body["reply"]
+    assert reply["faq_kind"] == "composed"
+    assert reply["messages"][0].startswith("<p>Your question has several parts:</p>")
+    assert "<strong>How much does it cost?</strong>" in reply["messages"][0]
+    more = [c for c in reply["choices"] if c["label"].startswith("More: ")]
+    assert len(more) == 2
+    _, body = await say(chat, token=more[1]["token"], lang="en")
+    assert body["reply"]["faq_kind"] == "answer"
+
+    _, body = await say(chat, text="card papers", lang="en")
+    assert body["reply"]["faq_kind"] == "suggest" and len(body["reply"]["choices"]) >= 2
+    _, body = await say(chat, text="how do I open a bank account?", lang="en")
+    assert body["reply"]["faq_kind"] == "unknown"
+    topics = set(knowledge.faq.topics.values())
+    assert {c["label"] for c in body["reply"]["choices"]} == topics
+
+
 async def test_the_walkthrough_reaches_an_outcome_by_clicks(chat: TestClient):
     _, body = await say(chat, text="/aps", lang="en")
     # Another nationality, finished, master, titre valid, then skip the date
@@ -317,6 +344,8 @@ async def test_the_page_works_without_javascript(chat: TestClient):
     token = re.search(r'name="token" value="([^"]+)"', html)[1]
     clicked = await chat.post("/", data={"token": token, "csrf": csrf, "lang": "en"})
     assert clicked.status == 200
+    composed = await chat.post("/", data={"text": "documents and cost", "csrf": csrf, "lang": "en"})
+    assert '<div class="msg bot composed" lang="en">' in await composed.text()
     tools = await chat.post("/", data={"command": "privacy", "csrf": csrf, "lang": "en"})
     assert "What I store" in await tools.text()
 

@@ -24,11 +24,13 @@ from bot.adapters.discord.strings import pgettext
 from bot.engine import ArgKind, Command, Engine, language, suggest
 from bot.engine.commands import NAME_CONTEXT, OPTION_CONTEXT, offered_on
 from bot.i18n import SOURCE_LANGUAGE
-from bot.markup import shorten
+from bot.markup import preview, shorten
 from bot.render import discord_md
 
 MAX_AUTOCOMPLETE = 25
 MAX_CHOICE_NAME = 100
+CHOICE_SEPARATOR = " — "
+MIN_SHORT_SHOWN = 20  # a shorter piece of the short answer says nothing: the title alone then
 FAQ_VALUE = "faq:"  # an autocomplete value naming an entry, not text to search
 _FAQ_VALUE = re.compile(r"^faq:([A-Za-z0-9_]{1,60})$")
 
@@ -107,15 +109,23 @@ def _faq_autocomplete(
     ) -> list[app_commands.Choice[str]]:
         lang = await suggest.language_for(engine, key_of(interaction), locale_of(interaction))
         return [
-            app_commands.Choice(
-                name=shorten(s.title, MAX_CHOICE_NAME), value=FAQ_VALUE + s.entry_id
-            )
+            app_commands.Choice(name=choice_name(s), value=FAQ_VALUE + s.entry_id)
             for s in suggest.faq_suggestions(
                 engine, current if isinstance(current, str) else "", lang, MAX_AUTOCOMPLETE
             )
         ]
 
     return faq_autocomplete
+
+
+def choice_name(suggestion: suggest.Suggestion) -> str:
+    """An autocomplete choice: the question, then as much of its short answer as fits (Discord
+    gives a choice a name of 100 characters and nothing else to describe it)."""
+    title = shorten(suggestion.title, MAX_CHOICE_NAME)
+    room = MAX_CHOICE_NAME - len(title) - len(CHOICE_SEPARATOR)
+    if not suggestion.short or room < MIN_SHORT_SHOWN:
+        return title
+    return title + CHOICE_SEPARATOR + preview(suggestion.short, room)
 
 
 async def ask_about_message(

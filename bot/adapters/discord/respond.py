@@ -23,6 +23,7 @@ from bot.engine.events import Event
 from bot.engine.reply import ActionKind, Reply, ReplyKind
 from bot.markup import shorten
 from bot.render import discord_md
+from bot.search.decide import COMPOSED
 
 log = logging.getLogger(__name__)
 
@@ -152,8 +153,11 @@ async def compose(
     view = discord.ui.View(timeout=None)
     outgoing: list[Outgoing] = []
     links: list[discord_md.SourceLink] = []
-    if reply.kind is ReplyKind.FAQ and reply.faq_id and len(reply.messages) == 1:
-        embedded = discord_md.faq_embed(reply.messages[0])
+    if reply.kind is ReplyKind.FAQ and len(reply.messages) == 1:
+        if reply.faq_kind == COMPOSED:  # a field for each question and its short answer
+            embedded = discord_md.sections_embed(reply.messages[0])
+        else:
+            embedded = discord_md.faq_embed(reply.messages[0]) if reply.faq_id else None
         if embedded:
             embed, links = embedded
             outgoing.append(Outgoing(embed=embed))

@@ -34,7 +34,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             continue
         results.append(
             InlineQueryResultArticle(
-                id=f"{answer.entry_id}.{answer.lang}"[:64],
+                id=f"{answer.key or answer.entry_id}.{answer.lang}"[:64],
                 title=answer.title,
                 description=answer.description,
                 # the short answer fits one message; a longer one is cut, its link leads to the rest

@@ -76,11 +76,12 @@ async def stats(turn: Turn, conv: Conversation | None, args: str) -> Reply:
     blocks.extend(
         turn.msg(
             t.gettext(
-                "**Questions:** {asked} asked, {answered} answered, {unsure} unsure, "
-                "{missed} missed"
+                "**Questions:** {asked} asked, {answered} answered, {composed} composed, "
+                "{unsure} unsure, {missed} missed"
             ),
             asked=str(q["asked"]),
             answered=str(q["answered"]),
+            composed=str(q["composed"]),
             unsure=str(q["unsure"]),
             missed=str(q["missed"]),
         )
@@ -100,6 +101,7 @@ async def stats(turn: Turn, conv: Conversation | None, args: str) -> Reply:
             t.gettext("Updates skipped as unreadable"),
             [f"{k}: {n}" for k, n in report.unreadable],
         ),
+        (t.gettext("Not what I asked"), [f"{k}: {n}" for k, n in report.not_asked]),
     )
     for heading, lines in sections:
         if lines:

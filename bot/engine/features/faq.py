@@ -1,9 +1,19 @@
 """The FAQ: /faq, typed questions, topics, answers and their buttons.
 
-A typed question goes through the FAQ index (`bot.search`): a confident match is answered, a
-near one gets "did you mean", no match lists the topics and is counted (without who asked) so the
-knowledge base can grow. FAQ buttons carry ``f`` tokens: an answer (``a``), its detail (``m``),
-the topics (``T``), one topic (``t``), or the walkthrough (``w``, from /help).
+A typed question goes through the FAQ index and `bot.search.decide`, which says what the first
+reply shows (one decision for every front end):
+
+- an **answer**: the entry's question as the headline, its answer, "Related" buttons for the
+  runners-up and "Not what I asked" (counted for moderators, without who asked);
+- a **composed** reply: two or three close entries (or the two parts of a two-part question),
+  each with its question, its short answer and its own "More" button;
+- "**did you mean**", bare titles, only when nothing is close enough to compose;
+- "**I don't know**" and the topics, counted (without who asked) so the knowledge can grow.
+
+The asker's walkthrough answers, kept in the conversation, tell the search their situation (a
+holder of the card, a nationality): nothing new is stored for it. FAQ buttons carry ``f``
+tokens: an answer (``a``), its detail (``m``), the topics (``T``), one topic (``t``), or the
+walkthrough (``w``, from /help).
 """
 
 from __future__ import annotations
@@ -17,20 +27,23 @@ from bot.engine.features import feedback
 from bot.engine.features.walkthrough import navigation
 from bot.engine.reply import Action, ActionKind, Choice, Reply, ReplyKind
 from bot.engine.router import Router
+from bot.engine.shorts import short_answer
 from bot.knowledge.model import TOPICS_CONTEXT, FaqEntry, faq_context
 from bot.markup import Bold, Paragraph, Text
+from bot.search.decide import ANSWER, COMPOSED, SUGGEST, UNKNOWN, Decision, decide
 
 if TYPE_CHECKING:
     from bot.engine.tokens import Token
     from bot.engine.turn import Turn
-    from bot.search.index import SearchResult
+    from bot.knowledge.model import Knowledge
     from bot.storage.records import Conversation
 
 router = Router("faq")
 MAX_RELATED = 3
 MAX_DID_YOU_MEAN = 3
+MAX_COMPOSED_BUTTONS = 5  # "More" for each composed entry, then runners-up up to this many
 # what an "f" token asks for
-ANSWER, DETAIL, TOPICS, TOPIC, WALKTHROUGH = "a", "m", "T", "t", "w"
+ANSWER_TOKEN, DETAIL, TOPICS, TOPIC, WALKTHROUGH = "a", "m", "T", "t", "w"
 
 router.hint(N_("You can also just type your question."), hidden_on=("discord",))
 router.hint(
@@ -52,27 +65,32 @@ router.hint(
 async def faq(turn: Turn, conv: Conversation | None, args: str) -> Reply:
     if not args:
         return topics_reply(turn, turn.t.gettext("Pick a topic, or type your question after /faq."))
-    return await question(turn, args)
+    return await question(turn, conv, args)
 
 
 @router.text
 async def on_text(turn: Turn, conv: Conversation | None, text: str) -> Reply:
     """Any other typed text is a question."""
-    return await question(turn, text)
+    return await question(turn, conv, text)
 
 
-async def question(turn: Turn, text: str) -> Reply:
-    """Answer a typed question, and count how it went."""
-    result = turn.kb.faq.index.search(text)
+OUTCOMES = {
+    ANSWER: insight.ANSWERED,
+    COMPOSED: insight.COMPOSED,
+    SUGGEST: insight.UNSURE,
+    UNKNOWN: insight.MISSED,
+}
+
+
+async def question(turn: Turn, conv: Conversation | None, text: str) -> Reply:
+    """Answer a typed question, and count how it went. The walkthrough answers the conversation
+    already keeps (a holder of the card, a nationality) tell the search the asker's situation."""
+    decision = decide(turn.kb.faq.index, text, answers=conv.answers if conv else None)
     store = turn.store
-    if not result.matches and result.query:
+    if decision.kind == UNKNOWN and decision.result.query:
         await store.record_miss(turn.kb.faq.index.normalised(text), turn.now)
-    if result.confident:
-        outcome = insight.ANSWERED
-    else:
-        outcome = insight.UNSURE if result.matches else insight.MISSED
-    await store.bump(insight.ASKED, outcome, insight.LANG + turn.t.code)
-    return faq_reply(turn, result, private=turn.private)
+    await store.bump(insight.ASKED, OUTCOMES[decision.kind], insight.LANG + turn.t.code)
+    return faq_reply(turn, decision, private=turn.private)
 
 
 @router.button("f")
@@ -88,7 +106,7 @@ async def on_button(turn: Turn, conv: Conversation | None, token: Token) -> Repl
         return topics_reply(turn, turn.t.gettext("Pick a topic:"))
     if action == TOPIC:
         return topic_reply(turn, index)
-    if action in (ANSWER, DETAIL) and index < len(entries):
+    if action in (ANSWER_TOKEN, DETAIL) and index < len(entries):
         return entry_reply(turn, entries[index], detail=action == DETAIL, private=turn.private)
     return turn.expired()
 
@@ -97,40 +115,108 @@ def ftoken(turn: Turn, action: str, index: int = 0) -> str:
     return turn.token("f", (turn.kb.version, action, str(index)))
 
 
-def faq_reply(turn: Turn, result: SearchResult, private: bool) -> Reply:
-    """The answer to a search: the entry, "did you mean", or the topics."""
+def faq_reply(turn: Turn, decision: Decision, private: bool) -> Reply:
+    """The first reply to a question, as `decision` says: an answer, a composed reply, "did you
+    mean" or "I don't know" and the topics."""
     t = turn.t
     faq = turn.kb.faq
-    if result.confident:
-        # the runners-up the search found come first among the "Related" buttons: a question
-        # that fits two entries gets the best one and, one tap away, the other
-        nearby = tuple(m.entry_id for m in result.matches[1:])
-        return entry_reply(
+    if decision.kind == ANSWER:
+        r = entry_reply(
             turn,
-            faq.by_id[result.matches[0].entry_id],
+            faq.by_id[decision.shown[0]],
             detail=False,
             private=private,
-            nearby=nearby,
+            nearby=decision.offered,
+            missed=True,
         )
-    if result.matches:
+    elif decision.kind == COMPOSED:
+        r = composed_reply(turn, decision, private)
+    elif decision.kind == SUGGEST:
         r = turn.reply(
             ReplyKind.FAQ, turn.msg(t.gettext("I'm not sure I understood. Did you mean:"))
         )
         r.choices = [
-            Choice(
-                ftoken(turn, ANSWER, faq.by_id[m.entry_id].index),
-                title(turn, faq.by_id[m.entry_id]),
-            )
-            for m in result.matches[:MAX_DID_YOU_MEAN]
+            Choice(ftoken(turn, ANSWER_TOKEN, faq.by_id[i].index), title(turn, faq.by_id[i]))
+            for i in decision.offered[:MAX_DID_YOU_MEAN]
         ]
+    else:
+        r = topics_reply(
+            turn,
+            t.gettext(
+                "Sorry, I don't have an answer to that yet. I noted the question so the knowledge "
+                "base can be improved. Here are the topics I know:"
+            ),
+        )
+    r.faq_kind = decision.kind
+    r.faq_shown = decision.shown
+    return r
+
+
+def composed_reply(turn: Turn, decision: Decision, private: bool, inline: bool = False) -> Reply:
+    """Two or three entries in one message: each one's question in bold and its short answer,
+    then the first source of each (the "More" answer cites them all); a "More" button for each,
+    then the runners-up. `inline` (Telegram's inline mode, where buttons cannot come back): a
+    "More" link into the private chat for each instead."""
+    t = turn.t
+    faq = turn.kb.faq
+    entries = [faq.by_id[i] for i in decision.shown]
+    if decision.parts:
+        intro = t.gettext("Your question has several parts:")
+    elif len(entries) == 2:
+        intro = t.gettext("Two answers may fit:")
+    else:
+        intro = t.gettext("Three answers may fit:")
+    blocks: list = [Paragraph((Text(intro),))]
+    for entry in entries:
+        blocks.append(Paragraph((Bold((Text(title(turn, entry)),)),)))
+        blocks += list(short_answer(entry, turn.knowledge_text))
+    # a changed figure's note, for the figures the short answers show (a lead is not parsed
+    # for them: the "More" answer carries its notes)
+    blocks += changes_block(turn, tuple(e.short for e in entries if e.short))
+    blocks.append(sources_block(turn, tuple(dict.fromkeys(e.sources[0] for e in entries))))
+    r = turn.reply(ReplyKind.FAQ, tuple(blocks))
+    for entry in entries:
+        label = t.gettext("More: {question}").format(question=title(turn, entry))
+        if inline:
+            r.actions.append(Action(ActionKind.CONTINUE_PRIVATE, f"faq_{entry.id}", label))
+        else:
+            r.choices.append(Choice(ftoken(turn, ANSWER_TOKEN, entry.index), label))
+    if inline:
         return r
-    return topics_reply(
-        turn,
-        t.gettext(
-            "Sorry, I don't have an answer to that yet. I noted the question so the knowledge base "
-            "can be improved. Here are the topics I know:"
-        ),
-    )
+    for rid in composed_related(decision):
+        rel = faq.by_id[rid]
+        r.choices.append(Choice(ftoken(turn, ANSWER_TOKEN, rel.index), title(turn, rel)))
+    if not private:
+        r.actions.append(
+            Action(
+                ActionKind.CONTINUE_PRIVATE, f"faq_{entries[0].id}", t.gettext("More in private")
+            )
+        )
+    return r
+
+
+def composed_related(decision: Decision) -> tuple[str, ...]:
+    """The runners-up offered under a composed reply, after its "More" buttons."""
+    return decision.offered[: max(MAX_COMPOSED_BUTTONS - len(decision.shown), 0)]
+
+
+def related_ids(kb: Knowledge, entry: FaqEntry, nearby: tuple[str, ...]) -> tuple[str, ...]:
+    """The "Related" buttons under an answer: the search's runners-up first (a question that fits
+    two entries gets the best one and, one tap away, the other), then the entry's own."""
+    related = [r for r in dict.fromkeys((*nearby, *entry.related)) if r != entry.id]
+    return tuple(r for r in related if r in kb.faq.by_id)[:MAX_RELATED]
+
+
+def one_tap(kb: Knowledge, decision: Decision) -> tuple[str, ...]:
+    """The entries one tap away from a reply in a private chat: its buttons (what ``make eval``
+    counts as "one tap away")."""
+    if decision.kind == ANSWER:
+        return related_ids(kb, kb.faq.by_id[decision.shown[0]], decision.offered)
+    if decision.kind == COMPOSED:
+        return (*decision.shown, *composed_related(decision))
+    if decision.kind == SUGGEST:
+        return decision.offered[:MAX_DID_YOU_MEAN]
+    return ()
 
 
 def title(turn: Turn, entry: FaqEntry) -> str:
@@ -144,9 +230,11 @@ def entry_reply(
     private: bool = True,
     votes: bool = True,
     nearby: tuple[str, ...] = (),
+    missed: bool = False,
 ) -> Reply:
     """An FAQ answer; `votes` adds 👍/👎 (not in inline mode: its buttons come back with no
-    message to answer); `nearby` entries (the search's runners-up) lead the related buttons."""
+    message to answer); `nearby` entries (the search's runners-up) lead the related buttons;
+    `missed` adds "Not what I asked" (under an answer to a typed question)."""
     t = turn.t
     header = Paragraph((Bold((Text(title(turn, entry)),)),))
     body = turn.knowledge_text(faq_context(entry.id, "answer"), entry.answer)
@@ -156,7 +244,8 @@ def entry_reply(
     blocks += changes_block(turn, (entry.answer, entry.more) if detail else (entry.answer,))
     blocks.append(sources_block(turn, entry.sources))
     r = turn.reply(ReplyKind.FAQ, tuple(blocks), faq_id=entry.id)
-    vote_buttons = feedback.vote_choices(turn, entry, private) if votes else []
+    r.faq_kind, r.faq_shown = ANSWER, (entry.id,)
+    vote_buttons = feedback.vote_choices(turn, entry, private, missed=missed) if votes else []
     if not private:
         r.choices.extend(vote_buttons)
         r.actions.append(
@@ -165,10 +254,9 @@ def entry_reply(
         return r
     if entry.more and not detail:
         r.choices.append(Choice(ftoken(turn, DETAIL, entry.index), t.gettext("Tell me more")))
-    related = [r for r in dict.fromkeys((*nearby, *entry.related)) if r != entry.id]
-    for rid in related[:MAX_RELATED]:
+    for rid in related_ids(turn.kb, entry, nearby):
         rel = turn.kb.faq.by_id[rid]
-        r.choices.append(Choice(ftoken(turn, ANSWER, rel.index), title(turn, rel)))
+        r.choices.append(Choice(ftoken(turn, ANSWER_TOKEN, rel.index), title(turn, rel)))
     r.choices.extend(vote_buttons)
     return r
 
@@ -191,7 +279,7 @@ def topic_reply(turn: Turn, index: int) -> Reply:
         ReplyKind.FAQ, (Paragraph((Bold((Text(turn.t.pgettext(TOPICS_CONTEXT, label)),)),)),)
     )
     r.choices = [
-        Choice(ftoken(turn, ANSWER, e.index), title(turn, e))
+        Choice(ftoken(turn, ANSWER_TOKEN, e.index), title(turn, e))
         for e in turn.kb.faq.entries
         if e.topic == tid
     ]

@@ -1,4 +1,8 @@
-"""'Was this helpful? 👍 👎' under FAQ answers, counted per entry without knowing who voted.
+"""'Was this helpful? 👍 👎' and "Not what I asked" under FAQ answers, counted per entry without
+knowing who voted.
+
+"Not what I asked" says the search picked the wrong entry (👎 says the entry's answer did not
+help): moderators see, per entry, how often it was given to a question it does not answer.
 
 Each answer shown carries its own random nonce in its vote buttons; the Store remembers used
 nonces (with no user id), so a displayed answer counts one vote. The limit: a user who asks the
@@ -25,20 +29,22 @@ if TYPE_CHECKING:
     from bot.storage.records import Conversation
 
 router = Router("feedback")
-UP, DOWN = "u", "d"
+UP, DOWN, MISSED = "u", "d", "x"
+COUNTERS = {UP: insight.VOTE_UP, DOWN: insight.VOTE_DOWN, MISSED: insight.NOT_ASKED}
 
 
-def vote_choices(turn: Turn, entry: FaqEntry, private: bool) -> list[Choice]:
-    """The 👍 and 👎 buttons for one display of `entry`."""
+def vote_choices(turn: Turn, entry: FaqEntry, private: bool, missed: bool = False) -> list[Choice]:
+    """The 👍 and 👎 buttons for one display of `entry`, and "Not what I asked" when `missed`
+    (one nonce for all: a displayed answer counts one vote)."""
     nonce = secrets.token_hex(4)
     owner = turn.owner if private else ANYONE
     fields = (turn.kb.version, str(entry.index))
+    votes = [(UP, turn.t.gettext("👍 Helpful")), (DOWN, turn.t.gettext("👎 Not helpful"))]
+    if missed:
+        votes.append((MISSED, turn.t.gettext("❓ Not what I asked")))
     return [
         Choice(turn.codec.encode("v", (*fields, vote, nonce), owner), label, ChoiceKind.NAV)
-        for vote, label in (
-            (UP, turn.t.gettext("👍 Helpful")),
-            (DOWN, turn.t.gettext("👎 Not helpful")),
-        )
+        for vote, label in votes
     ]
 
 
@@ -50,14 +56,21 @@ async def on_vote(turn: Turn, conv: Conversation | None, token: Token) -> Reply:
     version, index, vote, nonce = token.fields
     entries = turn.kb.faq.entries
     bad_index = not index.isdigit() or int(index) >= len(entries)
-    if version != turn.kb.version or bad_index or vote not in (UP, DOWN):
+    if version != turn.kb.version or bad_index or vote not in COUNTERS:
         return turn.expired()
     entry = entries[int(index)]
     store = turn.store
     reply = Reply(kind=ReplyKind.ACK, lang=turn.t.code)
     if await store.use_vote(nonce, turn.now):
-        await store.bump((insight.VOTE_UP if vote == UP else insight.VOTE_DOWN) + entry.id)
-        reply.alert = turn.t.gettext("Thank you for your feedback!")
+        await store.bump(COUNTERS[vote] + entry.id)
+        reply.alert = (
+            turn.t.gettext(
+                "Thank you: I noted that this answer missed your question. Try other words, or "
+                "send /faq for the topics."
+            )
+            if vote == MISSED
+            else turn.t.gettext("Thank you for your feedback!")
+        )
     else:
         reply.alert = turn.t.gettext("Your vote on this answer was already counted. Thank you!")
     return reply

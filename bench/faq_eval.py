@@ -23,6 +23,8 @@ Every first reply is classified as the student reads it (`bot.search.decide` say
     python -m bench.faq_eval --json       one JSON object (what make bench records)
     python -m bench.faq_eval --folds      also ask the entries' own example questions (and the
                                           out-of-scope ones), each held out of the index (5 folds)
+    python -m bench.faq_eval --confusions the pairs of entries most often taken for each other
+                                          (dev and held-out examples; never test), to sharpen
 
 The folds are a second, larger measurement that anyone may tune on: every example question is
 removed from the index (with a fifth of the others), then asked. It measures how well an entry
@@ -294,6 +296,27 @@ def held_out(kb, folds: int = FOLDS) -> list[tuple]:
     return rows
 
 
+def confusions(rows: Iterable[tuple]) -> list[tuple[frozenset[str], Counter]]:
+    """The pairs of entries taken for each other, most frequent first: for every answerable
+    question not right in the first reply, (what it wanted, what the search ranked first). Each
+    pair's Counter holds both directions, ``(wanted, got)`` → how often."""
+    pairs: dict[frozenset[str], Counter] = {}
+    for q, got, v in rows:
+        if q.expect is None or v.first or got.first is None or got.first in q.expect:
+            continue
+        want = ",".join(sorted(q.expect))
+        pairs.setdefault(frozenset((want, got.first)), Counter())[(want, got.first)] += 1
+    return sorted(pairs.items(), key=lambda item: (-item[1].total(), sorted(item[0])))
+
+
+def confusion_table(rows: Iterable[tuple], title: str, limit: int = 30) -> str:
+    lines = [title]
+    for pair, directions in confusions(rows)[:limit]:
+        ways = ", ".join(f"{a} → {b}: {n}" for (a, b), n in directions.most_common())
+        lines.append(f"{directions.total():>4}  {' / '.join(sorted(pair))}  ({ways})")
+    return "\n".join(lines)
+
+
 def run(with_baseline: bool = True) -> dict:
     """The figures make bench records (test split, totals only; the held-out examples)."""
     from bot.knowledge import load_knowledge
@@ -339,6 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--folds", action="store_true", help="also ask the examples, each held out of the index"
     )
+    parser.add_argument(
+        "--confusions",
+        action="store_true",
+        help="list the entry pairs most often taken for each other (dev and held-out examples)",
+    )
     args = parser.parse_args(argv)
 
     from bot.knowledge import load_knowledge
@@ -349,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = evaluate(questions, ours(kb))
     stats = summary(rows)
     base = None if args.no_baseline else summary(evaluate(questions, bm25_baseline(kb)))
-    folds = summary(held_out(kb)) if args.folds else None
+    fold_rows = held_out(kb) if args.folds or args.confusions else None
+    folds = summary(fold_rows) if args.folds else None
     if args.json:
         out = {"ours": stats, "bm25": base, "unknown_ids": unknown}
         if folds is not None:
@@ -380,6 +409,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     if unknown:
         print(f"\nExpected ids missing from faq.yaml ({len(unknown)}): {', '.join(unknown)}")
+    if args.confusions:
+        dev_rows = [row for row in rows if row[0].split == "dev"]
+        print()
+        print(confusion_table(dev_rows, "Dev: wanted / ranked first, of the questions not right"))
+        print()
+        print(confusion_table(fold_rows, "Held-out examples: wanted / ranked first, not right"))
     if args.misses:
         print("\nDev questions not right in the first reply (the test split is never listed):")
         for q, got, v in rows:

@@ -57,3 +57,20 @@ def test_rates_are_of_the_answerable_questions_or_of_all() -> None:
     assert stats["misleading"] == round(1 / 3, 3)  # of all 3
     assert stats["idk"] == 1 and stats["idk_rate"] == 1.0
     assert (stats["answer"], stats["unknown"]) == (2, 1)
+
+
+def test_confusions_pair_what_was_wanted_with_what_was_ranked_first() -> None:
+    from bench.faq_eval import confusions
+
+    stamp = Question("the stamp?", "en", frozenset({"timbre"}), "dev")
+    timbre = Outcome("answer", ("timbre",), ("documents",), "timbre")
+    asked = [
+        (FEE, timbre),
+        (FEE, timbre),
+        (stamp, Outcome("answer", ("fee",), (), "fee")),
+        (FEE, Outcome("composed", ("timbre", "fee"), (), "timbre")),  # right in the reply
+        (NOTHING, timbre),  # no entry answers it: no pair
+    ]
+    (pair, ways), *rest = confusions([(q, got, classify(q, got)) for q, got in asked])
+    assert pair == {"fee", "timbre"} and not rest
+    assert ways == {("fee", "timbre"): 2, ("timbre", "fee"): 1}

@@ -126,7 +126,7 @@ def chat_page(
         f'<form id="send" class="send" method="post" action="{action}"{data}>{fields}'
         f'<label for="text" class="hidden-label">{escape(field_label)}</label>'
         f'<p id="hint" class="hidden-label">{escape(hint)}</p>'
-        f'<textarea id="text" name="text" rows="1" required placeholder="{escape(hint)}" '
+        f'<textarea id="text" name="text" rows="1" required placeholder="{escape(field_label)}" '
         f'aria-describedby="hint send-error">{escape(draft)}</textarea>'
         f'<button type="submit">{escape(send)}</button>'
         f'<p id="send-error" class="error" role="alert">{escape(error)}</p></form>\n'

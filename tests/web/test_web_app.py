@@ -441,6 +441,24 @@ async def test_the_walkthrough_works_without_any_cookie(knowledge):
         await client.close()
 
 
+async def test_without_javascript_or_cookies_the_forms_carry_the_session(knowledge):
+    client = await cookieless(make_engine(knowledge))
+    try:
+        page = await (await client.get("/?lang=en")).text()
+        fields = dict(re.findall(r'name="(csrf|session)" value="([^"]+)"', page))
+        walk = re.search(r'name="token" value="([^"]+)"', page)[1]
+        step = await (await client.post("/?lang=en", data={**fields, "token": walk})).text()
+        assert "What is your nationality?" in step
+        option = re.findall(r'name="token" value="([^"]+)" class="choice option"', step)[6]
+        nxt = await (await client.post("/?lang=en", data={**fields, "token": option})).text()
+        assert "Have you finished your course?" in nxt
+        forged = {**fields, "session": fields["session"][:-2] + "xx"}
+        refused = await client.post("/?lang=en", data={**forged, "text": "fee"})
+        assert refused.status == 403 and ">fee</textarea>" in await refused.text()
+    finally:
+        await client.close()
+
+
 async def test_a_reload_gets_the_welcome_and_the_pending_step_without_a_message(knowledge):
     """What the script shows after a reload or on the next page of the site: the welcome and
     the step waiting for an answer, with buttons of its session, read without counting as a

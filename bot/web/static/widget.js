@@ -147,7 +147,7 @@
 
   // a long answer is read from its start: show the visitor's message and the top of the reply
   function scrollTo(element) {
-    log.scrollTop = Math.max(0, element.offsetTop - log.offsetTop - 8);
+    log.scrollTop = Math.max(0, element.offsetTop - 8); // .log is their offset parent
   }
 
   function addYou(text) {

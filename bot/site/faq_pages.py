@@ -236,7 +236,7 @@ class FaqPages:
     def search_index(self) -> dict:
         """The search index in this language: the bot's ranking, this language's titles."""
         shown = {
-            e.id: (self.title(e.id), f"faq/{e.id}.html", self.snippet(e.id), e.related)
+            e.id: (self.title(e.id), f"faq/{e.id}.html", self.snippet(e.id))
             for e in self.kb.faq.entries
         }
         index = self.kb.faq.index

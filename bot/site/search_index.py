@@ -12,7 +12,7 @@ naive-Bayes second opinion. Only the asker's situation (`bot.search.situation`) 
 
 Format (``format`` 3)::
 
-    entries      [id, title, url, snippet, [related entry numbers]] per index entry, in the
+    entries      [id, title, url, snippet] per index entry, in the
                  index's order (null for the questions no entry answers)
     postings     per term: "<entry gap><weight><times said>" per entry, as varints (below)
     examples     per term: "<example gap>" per example question saying it, as varints
@@ -72,23 +72,21 @@ def build_index(
     lang: str,
     tables: RankingTables,
     analyzer: Analyzer,
-    shown: dict[str, tuple[str, str, str, tuple[str, ...]]],
+    shown: dict[str, tuple[str, str, str]],
 ) -> dict:
     """The JSON-ready index in one language.
 
     Args:
         tables: the bot's ranking (`bot.search.export.ranking_tables`).
         analyzer: the bot's reading of words (spellings, phrases).
-        shown: per entry id, (title, url, snippet, related entry ids) in `lang`.
+        shown: per entry id, (title, url, snippet) in `lang`.
     """
-    number = {entry_id: e for e, entry_id in enumerate(tables.entry_ids)}
     entries: list[list | None] = []
     for entry_id in tables.entry_ids:
         if entry_id == OUT_OF_SCOPE or entry_id not in shown:
             entries.append(None)
             continue
-        title, url, snippet, related = shown[entry_id]
-        entries.append([entry_id, title, url, snippet, [number[r] for r in related if r in number]])
+        entries.append([entry_id, *shown[entry_id]])
 
     terms = sorted(tables.weights)
     term_id = {t: i for i, t in enumerate(terms)}
@@ -137,7 +135,7 @@ def build_index(
         "tokens": {t: i for t, i in term_id.items() if t[:1] in ("@", "#")},
         "spellings": {" ".join(k): " ".join(v) for k, v in sorted(analyzer.spellings.items())},
         "phrases": {" ".join(k): v for k, v in sorted(analyzer.phrases.items())},
-        "scopes": [s for s in tables.scopes],
+        "scopes": list(tables.scopes),
         "nationalities": list(tables.nationalities),
         "rece": sorted(tables.rece),
         "bilateral": sorted(tables.bilateral),

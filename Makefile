@@ -6,6 +6,8 @@
 #   make eval   the FAQ search on real student questions, dev and test halves (eval/README.md)
 #   make package-check  build the wheel and sdist, install the wheel in a fresh virtualenv, use
 #               it from outside the repository, lint the Dockerfile (CI runs it; needs PyPI)
+#   make web-audit  Lighthouse (mobile) and axe-core on the site and the web chat: prints the
+#               scores (installs them from npm into scripts/web_audit the first time)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -16,7 +18,7 @@ PACKAGE_STAMP := $(VENV)/.installed-package
 PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test test-fast lint check catalogs i18n readme-graph bench eval package-check site clean
+.PHONY: run test test-fast lint check catalogs i18n readme-graph bench eval package-check site web-audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +84,10 @@ readme-graph: $(STAMP)
 site: $(STAMP) catalogs
 	$(BIN)/aps-bot site _site
 	$(BIN)/python scripts/site_budget.py --site _site
+
+# Lighthouse and axe-core scores of every page type (scripts/web_audit.py; RUNS=3 for medians)
+web-audit: $(TEST_STAMP) catalogs
+	$(BIN)/python scripts/web_audit.py --runs $(or $(RUNS),1)
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo dist build *.egg-info

@@ -201,6 +201,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="show the figures in force on this day (default: today)",
     )
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the site's public address (https://example.org/aps/): makes hreflang, canonical "
+        "and sitemap links absolute, and writes sitemap.xml",
+    )
 
     p = sub.add_parser(
         "web",
@@ -252,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "sources":
             return moderator_tools.sources_check(config, args)
         if command == "site":
-            return asyncio.run(moderator_tools.site(config, args.out_dir, args.date))
+            return asyncio.run(moderator_tools.site(config, args.out_dir, args.date, args.base_url))
         if command == "web":
             return front_ends.web(config, args.host, args.port, args.database)
         if command == "console" or (

@@ -4,7 +4,7 @@
 
 Builds the site, starts ``aps-bot web`` on 127.0.0.1 (allowed in a frame), and photographs one
 page holding both side by side in the system's Chromium (the browser tests' set-up): the site's
-search for "timbre fiscal", and the chat answering a question in French.
+search for "prix du titre", and the chat answering a question in French.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def main() -> None:
             (site / "showcase.html").write_text(
                 '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>aps-bot</title>'
                 '<link rel="stylesheet" href="showcase.css"></head><body>'
-                '<iframe title="site" src="en/search.html?q=timbre+fiscal"></iframe>'
+                '<iframe title="site" src="fr/search.html?q=prix+du+titre"></iframe>'
                 f'<iframe title="chat" src="{chat_url}?lang=fr"></iframe></body></html>',
                 encoding="utf-8",
             )

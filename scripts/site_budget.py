@@ -27,13 +27,16 @@ INDEX_BUDGET = 300_000
 _LOADS = re.compile(r'<(?:link[^>]*rel="stylesheet"[^>]*href|script[^>]*src|img[^>]*src)="([^"]+)"')
 
 
-def page_weight(path: Path) -> int:
+def page_weight(path: Path, site: Path | None = None) -> int:
+    """The page and what it loads; `site` is where a root-relative address starts (404.html)."""
     html = path.read_text(encoding="utf-8")
     total = len(html.encode("utf-8"))
     for ref in set(_LOADS.findall(html)):
         if ref.startswith(("data:", "http:", "https:", "//")):
             continue
-        total += (path.parent / ref.split("#")[0].split("?")[0]).resolve().stat().st_size
+        local = ref.split("#")[0].split("?")[0]
+        start = site if site is not None and local.startswith("/") else path.parent
+        total += (start / local.lstrip("/")).resolve().stat().st_size
     return total
 
 
@@ -74,7 +77,9 @@ def kb(n: int) -> str:
 
 
 def weigh(site: Path, show_all: bool) -> int:
-    pages = {p.relative_to(site).as_posix(): page_weight(p) for p in sorted(site.rglob("*.html"))}
+    pages = {
+        p.relative_to(site).as_posix(): page_weight(p, site) for p in sorted(site.rglob("*.html"))
+    }
     indexes = {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*.json")}
     chat = asyncio.run(chat_page_weight())
     over = [(name, w) for name, w in pages.items() if w > PAGE_BUDGET]

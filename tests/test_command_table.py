@@ -152,3 +152,32 @@ def test_every_feature_router_is_included() -> None:
     assert len(found) >= 9, found
     missing = [f"{m}.{n}" for m, n, r in found if not ROUTER.includes(r)]
     assert not missing, f"not included in bot/engine/features/__init__.py ROUTER: {missing}"
+
+
+async def test_a_command_a_platform_does_not_support_is_answered_from_its_row(
+    engine: Engine,
+) -> None:
+    """Issue 23: the web is a platform of the table. /remind works where something can write to
+    the user later; the web lists it nowhere and answers it with the row's explanation."""
+    table = {c.name: c for c in engine.commands}
+    assert "web" in PLATFORMS
+    assert (
+        table["remind"].platforms
+        == table["reminders"].platforms
+        == {
+            "telegram",
+            "discord",
+            "console",
+        }
+    )
+    web = Client(engine, platform="web")
+    await web.send("/remind 15/03/2027")
+    assert "Telegram or Discord" in web.text
+    assert not (await engine.store.user_data("web", web.key.user)).get("reminders")
+    console = Client(engine, platform="console")
+    await console.send("/remind 15/03/2099")
+    assert "I will remind you" in console.text
+    # a platform outside the table (the static site's renderer) is refused nothing
+    assert table["remind"].works_on("site") and not table["remind"].offered_on("web")
+    with pytest.raises(ValueError, match="no such platform"):
+        Router("x").command("zz_example", "Example", platforms=("webb",))

@@ -259,7 +259,8 @@ async def test_privacy_mydata_forget(c: Client) -> None:
     await c.send("/privacy")
     assert "30 days" in c.text
     await c.send("/mydata")
-    assert "titre_expiry=2027-03-15" in c.text and "English" in c.text
+    assert "Your answers: Other; Master; When does your titre expire? 15 March 2027" in c.text
+    assert "English" in c.text and "=" not in c.text and "**" not in c.text
     await c.send("/forget")
     assert "deleted 2 records" in c.text
     await c.send("/mydata")

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-PLATFORMS = ("telegram", "discord", "console")  # the front ends; others may come (web)
+PLATFORMS = ("telegram", "discord", "console", "web")  # the front ends that list commands
 NAME_CONTEXT = "command name"  # the catalog context of a command's name (Discord localises it)
 OPTION_CONTEXT = "option name"  # and of its argument's name
 
@@ -66,7 +66,11 @@ class Command:
             command offered nowhere.
         offered: listed in menus and /help at all (``/start``, ``/back`` are not: they are
             sent by the platform or by buttons).
-        hidden_on: platforms where it is not listed (it still works when typed).
+        platforms: the front ends where it works (every one of `PLATFORMS` unless said): one
+            where it does not lists it nowhere, and answers it with `elsewhere`.
+        elsewhere: what a front end that does not support it answers (a catalog msgid; empty:
+            a general "not available here").
+        hidden_on: platforms where it works but is not listed (it still works when typed).
         groups: also listed in group chats' menus.
         admin: only for admins (``APS_BOT_ADMINS``); never listed.
         arg: the argument it takes, if any.
@@ -76,14 +80,26 @@ class Command:
     handler: Callable[..., Awaitable[Any]]
     summary: str = ""
     offered: bool = True
+    platforms: frozenset[str] = frozenset(PLATFORMS)
+    elsewhere: str = ""
     hidden_on: frozenset[str] = field(default_factory=frozenset)
     groups: bool = False
     admin: bool = False
     arg: Arg | None = None
 
+    def works_on(self, platform: str) -> bool:
+        """Whether the command works on `platform`. What renders replies outside the front ends
+        (the static site's pages, ``aps-bot ask``) is not a platform of the table: it may run any."""
+        return platform in self.platforms or platform not in PLATFORMS
+
     def offered_on(self, platform: str) -> bool:
-        """Whether menus and /help on `platform` list this command."""
-        return self.offered and not self.admin and platform not in self.hidden_on
+        """Whether menus, buttons and /help on `platform` list this command."""
+        return (
+            self.offered
+            and not self.admin
+            and platform not in self.hidden_on
+            and self.works_on(platform)
+        )
 
 
 @dataclass(frozen=True)

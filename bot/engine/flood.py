@@ -1,4 +1,10 @@
-"""Inbound flood control: a token bucket per user, with one polite notice per burst."""
+"""Inbound flood control: a token bucket per user, with one polite notice per burst.
+
+Tuned so that a person is never held back: ten messages or clicks at once, then one a second
+for as long as they like (a fast typist sends a short question every second or two; clicking
+through the walkthrough is a few clicks in a few seconds). A script sending several a second is
+stopped after its first ten.
+"""
 
 from __future__ import annotations
 
@@ -33,8 +39,8 @@ class FloodGate:
         self,
         clock: Callable[[], float],
         *,
-        burst: int = 8,
-        rate: float = 0.5,
+        burst: int = 10,
+        rate: float = 1.0,
         max_users: int = 10_000,
     ) -> None:
         self._clock = clock
@@ -61,6 +67,14 @@ class FloodGate:
             return self.DROP
         bucket.warned = True
         return self.NOTICE
+
+    def retry_after(self, platform: str, user: str) -> float:
+        """Seconds until `user` may send again (0 when they may now)."""
+        bucket = self._buckets.get((platform, user))
+        if bucket is None:
+            return 0.0
+        tokens = min(self.burst, bucket.tokens + (self._clock() - bucket.at) * self.rate)
+        return max(0.0, (1 - tokens) / self.rate)
 
     def _prune(self, now: float) -> None:
         full_after = self.burst / self.rate

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.engine.commands import Arg, Command, Hint
+from bot.engine.commands import PLATFORMS, Arg, Command, Hint
 from bot.engine.events import EventKind
 from bot.engine.reply import ReplyKind
 from bot.engine.tokens import ANYONE, Token
@@ -67,12 +67,18 @@ class Router:
         summary: str = "",
         *,
         offered: bool = True,
+        platforms: tuple[str, ...] = PLATFORMS,
+        elsewhere: str = "",
         hidden_on: tuple[str, ...] = (),
         groups: bool = False,
         admin: bool = False,
         arg: Arg | None = None,
     ) -> Callable[[CommandHandler], CommandHandler]:
-        """Register the decorated ``async (turn, conversation, args)`` as ``/name``."""
+        """Register the decorated ``async (turn, conversation, args)`` as ``/name`` (the options
+        are `Command`'s attributes)."""
+        unknown = set(platforms) - set(PLATFORMS)
+        if unknown:
+            raise ValueError(f"/{name}: no such platform {sorted(unknown)} (see PLATFORMS)")
 
         def register(handler: CommandHandler) -> CommandHandler:
             self._add_command(
@@ -81,6 +87,8 @@ class Router:
                     handler=handler,
                     summary=summary,
                     offered=offered and bool(summary) and not admin,
+                    platforms=frozenset(platforms),
+                    elsewhere=elsewhere,
                     hidden_on=frozenset(hidden_on),
                     groups=groups,
                     admin=admin,
@@ -155,6 +163,8 @@ class Router:
         command = self.commands.get(name)
         if command is None or (command.admin and not turn.engine.is_admin(turn.key)):
             return unknown_command(turn, name)
+        if not command.works_on(turn.platform):
+            return not_here(turn, command)
         return await command.handler(turn, conv, turn.event.text.strip())
 
     async def on_button(self, turn: Turn, conv: Conversation | None) -> Reply:
@@ -190,3 +200,13 @@ def unknown_command(turn: Turn, name: str) -> Reply:
             command=name[:32],
         ),
     )
+
+
+def not_here(turn: Turn, command: Command) -> Reply:
+    """A command this platform does not support: the row's own explanation, else a general one."""
+    t = turn.t
+    if command.elsewhere:
+        text = t.gettext(command.elsewhere)
+    else:
+        text = t.gettext("/{command} is not available here. Send /help to see what I can do.")
+    return turn.reply(ReplyKind.INFO, turn.msg(text, command=command.name))

@@ -1,7 +1,9 @@
-"""Read-only helpers adapters need around `Engine.handle`: autocomplete, share tokens, languages.
+"""Read-only helpers adapters need around `Engine.handle`: autocomplete, share tokens, languages,
+and what a page shows again when it is reloaded (the welcome, the step waiting for an answer).
 
 They never change state, so they run outside the per-conversation lock (autocomplete has to answer
-within Discord's 3 seconds while a walkthrough step may be in progress).
+within Discord's 3 seconds while a walkthrough step may be in progress), and they are not messages:
+the engine's flood control does not count them.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from dataclasses import dataclass
 from bot.engine import language
 from bot.engine.engine import Engine
 from bot.engine.events import ConversationKey
-from bot.engine.features.walkthrough.nodes import reads_text
+from bot.engine.features import start
+from bot.engine.features.walkthrough import navigation
+from bot.engine.features.walkthrough.nodes import KINDS, reads_text
+from bot.engine.reply import Reply
 from bot.engine.shorts import short_line
 from bot.i18n import Lang
 from bot.knowledge.model import faq_context
@@ -88,3 +93,28 @@ async def expects_text(engine: Engine, key: ConversationKey) -> bool:
         return False
     node = engine.knowledge.flow.nodes.get(conv.node)
     return node is not None and reads_text(node)
+
+
+async def welcome(engine: Engine, key: ConversationKey, locale: str | None) -> Reply:
+    """The welcome (/start) for `key`'s user, its buttons theirs, without handling an event."""
+    t = await language_for(engine, key, locale)
+    turn = await engine.turn(engine.knowledge, t, None, key.platform, key.user)
+    return start.help_reply(turn, welcome=True)
+
+
+async def pending_step(engine: Engine, key: ConversationKey, locale: str | None) -> Reply | None:
+    """The walkthrough step `key`'s user has still to answer, as it was shown, with its buttons;
+    None when nothing waits (no walkthrough, an outcome reached, too long inactive, or the
+    walkthrough changed since: the next /aps says so)."""
+    conv = await engine.store.load(key)
+    kb = engine.knowledge
+    if conv is None or not conv.node or conv.flow_version != kb.flow.version:
+        return None
+    node = kb.flow.nodes.get(conv.node)
+    if node is None or KINDS[node.kind].ends:
+        return None
+    if engine.clock() - conv.updated_at > engine.session_timeout:
+        return None
+    t = await language_for(engine, key, locale)
+    turn = await engine.turn(kb, t, None, key.platform, key.user)
+    return navigation.show(turn, conv)

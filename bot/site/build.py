@@ -13,6 +13,14 @@ Layout of the output (``<lang>`` is each catalog's language)::
     <lang>/sources.html             every source, with when it was published and checked
     <lang>/walkthrough/index.html   the walkthrough's first question; one page per step
                                     (see bot.site.walk for how steps become pages)
+    404.html                        "no such page", in every language (static hosts serve it)
+    robots.txt                      everything may be indexed; where the sitemap is
+    sitemap.xml                     every page (only with a base URL: a sitemap's addresses are
+                                    absolute)
+
+With a base URL (``aps-bot site OUT --base-url https://example.org/aps/``, the address the site
+is published at), hreflang, canonical and JSON-LD links are absolute, as search engines want them;
+without one, links between pages stay relative (the site works from any folder).
 
 This module writes the files; the pages themselves come from bot.site.faq_pages,
 changes_page, sources_page and walk_pages.
@@ -26,6 +34,7 @@ import shutil
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from babel import Locale
 
@@ -59,10 +68,25 @@ class SiteReport:
     pages: dict[str, int] = field(default_factory=dict)  # kind -> pages in all languages
     walkthrough_pages: int = 0  # per language
     index_bytes: dict[str, int] = field(default_factory=dict)
+    paths: list[str] = field(default_factory=list)  # every page, relative to out_dir
 
     @property
     def total_pages(self) -> int:
         return sum(self.pages.values())
+
+
+def check_base_url(url: str) -> str:
+    """`url` as the site's base address, ending with "/".
+
+    Raises:
+        ValueError: not an http(s) address of a host (with an optional path).
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(
+            f"--base-url must be the site's address, such as https://example.org/aps/ (got {url!r})"
+        )
+    return url.strip().rstrip("/") + "/"
 
 
 async def build_site(
@@ -71,9 +95,14 @@ async def build_site(
     catalogs: Catalogs,
     day: dt.date,
     languages: list[str] | None = None,
+    *,
+    base_url: str | None = None,
 ) -> SiteReport:
     """Write the site into `out_dir`: a new or empty folder, or one this function wrote before
     (its pages are removed first, so no page of an older walkthrough lingers).
+
+    Args:
+        base_url: the site's public address, ending with "/" (`check_base_url`), if known.
 
     Raises:
         SiteError: `out_dir` holds files that are not a previous build.
@@ -91,10 +120,18 @@ async def build_site(
         with resources.as_file(source) as path:
             shutil.copyfile(path, assets / name)
     for code in languages:
-        builder = _LanguageSite(out_dir / code, content, catalogs.get(code), languages, walk_pages)
+        builder = _LanguageSite(
+            out_dir / code, content, catalogs.get(code), languages, walk_pages, base_url
+        )
         await builder.build(report)
-    _write(out_dir / "index.html", _root_page(content, languages))
+    _write(out_dir / "index.html", _root_page(content, languages, base_url))
     report.pages["root"] = 1
+    report.paths.insert(0, "index.html")
+    _write(out_dir / "404.html", _not_found_page(content, languages, base_url))
+    report.pages["404"] = 1
+    _write(out_dir / "robots.txt", _robots(base_url))
+    if base_url:
+        _write(out_dir / "sitemap.xml", _sitemap(base_url, report.paths, day))
     return report
 
 
@@ -134,6 +171,7 @@ class _LanguageSite:
         t: Lang,
         languages: list[str],
         walk_pages: list[Page],
+        base_url: str | None,
     ) -> None:
         self.folder = folder
         self.content = content
@@ -142,11 +180,14 @@ class _LanguageSite:
         self.code = t.code
         self.walk_pages = walk_pages
         self.walkthrough = WalkthroughPages(content, t, walk_pages)
-        self.chrome = Chrome(t, languages, t.date(content.day), f"walkthrough/{START_PAGE}.html")
+        self.chrome = Chrome(
+            t, languages, t.date(content.day), f"walkthrough/{START_PAGE}.html", base_url
+        )
 
     def emit(self, report: SiteReport, page: PageSpec) -> None:
         _write(self.folder / page.path, self.chrome.render(page))
         report.pages[page.kind] = report.pages.get(page.kind, 0) + 1
+        report.paths.append(f"{self.code}/{page.path}")
 
     async def build(self, report: SiteReport) -> None:
         answers: dict[str, Message] = {}
@@ -168,9 +209,10 @@ class _LanguageSite:
         report.index_bytes[self.code] = len(index.encode("utf-8"))
 
 
-def _root_page(content: Content, languages: list[str]) -> str:
+def _root_page(content: Content, languages: list[str], base_url: str | None) -> str:
     """The site's root: one link per language, each written in its language."""
     links = []
+    alternates = []
     for code in languages:
         t = content.lang(code)
         title = t.gettext("RECE / APS after your studies in France")
@@ -180,16 +222,82 @@ def _root_page(content: Content, languages: list[str]) -> str:
             f'<li lang="{code}"><a href="{code}/index.html" hreflang="{code}">'
             f"<strong>{escape(enter)}</strong><span>{escape(title)}</span></a></li>"
         )
+        alternates.append(
+            f'<link rel="alternate" hreflang="{code}" href="{base_url or ""}{code}/index.html">'
+        )
     first = languages[0]
+    description = " / ".join(
+        content.lang(code).gettext("RECE / APS after your studies in France") for code in languages
+    )
+    canonical = ""
+    if base_url:
+        canonical = f'<link rel="canonical" href="{base_url}">\n'
+        alternates.append(f'<link rel="alternate" hreflang="x-default" href="{base_url}">')
     return (
         "<!doctype html>\n"
         f'<html lang="{first}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         "<title>aps-bot · RECE / APS</title>\n"
+        f'<meta name="description" content="{escape(description)}">\n'
+        f"{canonical}" + "\n".join(alternates) + "\n"
         '<link rel="icon" href="data:,">\n'
         '<link rel="stylesheet" href="assets/site.css">\n'
         '<script src="assets/site.js" defer></script>\n</head>\n'
         '<body class="root">\n<main id="main">\n<h1>aps-bot · RECE / APS</h1>\n'
         f'<ul class="languages">{"".join(links)}</ul>\n</main>\n</body>\n</html>\n'
+    )
+
+
+def _not_found_page(content: Content, languages: list[str], base_url: str | None) -> str:
+    """404.html, in every language: a static host serves it at any address, so its links start
+    from the site's root (the base URL's path, else the host's root)."""
+    root = urlsplit(base_url).path if base_url else "/"
+    sections = []
+    for i, code in enumerate(languages):
+        t = content.lang(code)
+        heading = t.gettext("There is no such page here.")
+        text = t.gettext(
+            "The address may be mistyped, or the page was moved. Start from the home page or "
+            "search the questions."
+        )
+        level = "h1" if i == 0 else "h2"
+        sections.append(
+            f'<section lang="{code}"><{level}>{escape(heading)}</{level}><p>{escape(text)}</p>'
+            f'<ul class="more"><li><a href="{root}{code}/index.html" hreflang="{code}">'
+            f'{escape(t.gettext("Home"))}</a></li><li><a href="{root}{code}/search.html" '
+            f'hreflang="{code}">{escape(t.gettext("Search the questions"))}</a></li></ul>'
+            "</section>"
+        )
+    first = content.lang(languages[0])
+    return (
+        "<!doctype html>\n"
+        f'<html lang="{first.code}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="robots" content="noindex">\n'
+        "<title>404 · aps-bot · RECE / APS</title>\n"
+        '<link rel="icon" href="data:,">\n'
+        f'<link rel="stylesheet" href="{root}assets/site.css">\n</head>\n'
+        f'<body class="root">\n<main id="main">\n{"".join(sections)}\n</main>\n</body>\n'
+        "</html>\n"
+    )
+
+
+def _robots(base_url: str | None) -> str:
+    sitemap = f"Sitemap: {base_url}sitemap.xml\n" if base_url else ""
+    return f"User-agent: *\nAllow: /\n{sitemap}"
+
+
+def _sitemap(base_url: str, paths: list[str], day: dt.date) -> str:
+    """Every page's absolute address, with the build day (their figures are as of that day)."""
+    urls = "".join(
+        f"<url><loc>{escape(base_url + ('' if path == 'index.html' else path))}</loc>"
+        f"<lastmod>{day.isoformat()}</lastmod></url>\n"
+        for path in paths
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{urls}</urlset>\n"
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from bot.engine.shorts import short_line
 from bot.i18n import Lang
-from bot.knowledge.model import TOPICS_CONTEXT, faq_context
-from bot.markup import Message, plain_text
+from bot.knowledge.model import TOPICS_CONTEXT
+from bot.markup import Message, plain_text, shorten
 from bot.render.html import escape, render_message, render_sectioned
+from bot.search.export import ranking_tables
 from bot.site import search_index
 from bot.site.content import Content
 from bot.site.layout import Chrome, PageSpec, json_ld
@@ -15,6 +16,7 @@ from bot.site.search_index import INDEX_FILE
 from bot.site.walk_pages import START_PAGE
 
 SNIPPET_CHARS = 240  # a whole short answer (at most 220 characters, figures filled in)
+DESCRIPTION_CHARS = 200  # a meta description made of a list (a topic's questions)
 
 
 class FaqPages:
@@ -118,10 +120,12 @@ class FaqPages:
     def topic_page(self, tid: str) -> PageSpec:
         label = self.topic_label(tid)
         body = f"<h1>{escape(label)}</h1>\n{self.entry_list(tid, '../', snippets=True)}"
+        titles = [self.title(e.id) for e in self.kb.faq.entries if e.topic == tid]
         return PageSpec(
             f"topics/{tid}.html",
             label,
             body,
+            description=shorten(f"{label}: " + " · ".join(titles), DESCRIPTION_CHARS, at_word=True),
             kind="topic",
             breadcrumb=[(self.t.gettext("Home"), "index.html")],
         )
@@ -159,8 +163,37 @@ class FaqPages:
             f'<ul class="more"><li><a href="changes.html">{escape(changes)}</a></li>'
             f'<li><a href="sources.html">{escape(sources)}</a></li></ul>'
         )
+        head = []
+        home = self.chrome.url(self.code, "index.html")
+        if home:  # search engines may offer the site's search from their results
+            search = self.chrome.url(self.code, "search.html")
+            head.append(
+                json_ld(
+                    {
+                        "@context": "https://schema.org",
+                        "@type": "WebSite",
+                        "name": self.chrome.site_title(),
+                        "url": home,
+                        "inLanguage": self.code,
+                        "potentialAction": {
+                            "@type": "SearchAction",
+                            "target": {
+                                "@type": "EntryPoint",
+                                "urlTemplate": f"{search}?q={{search_term_string}}",
+                            },
+                            "query-input": "required name=search_term_string",
+                        },
+                    }
+                )
+            )
         return PageSpec(
-            "index.html", self.chrome.site_title(), body, description=intro, kind="home"
+            "index.html",
+            self.chrome.site_title(),
+            body,
+            description=intro,
+            kind="home",
+            head_extra=head,
+            header_search=False,  # the page's own search form is enough
         )
 
     def search(self) -> PageSpec:
@@ -187,31 +220,24 @@ class FaqPages:
             f"<noscript><p>{escape(nojs)}</p></noscript>\n"
             f'<h2 id="topics">{escape(topics_label)}</h2>\n{self.topics_html("", 3)}'
         )
-        return PageSpec("search.html", heading, body, kind="search", header_search=False)
+        description = t.gettext(
+            "Search the questions about the RECE card and the APS: the same answers as the "
+            "aps-bot chat bot, with their sources."
+        )
+        return PageSpec(
+            "search.html",
+            heading,
+            body,
+            description=description,
+            kind="search",
+            header_search=False,
+        )
 
     def search_index(self) -> dict:
-        builder = search_index.IndexBuilder(self.code, self.kb.faq.index.analyzer)
-        for entry in self.kb.faq.entries:
-            fields: list[tuple[int, str]] = [(search_index.TITLE, self.title(entry.id))]
-            fields += [(search_index.TITLE, title) for title in self._titles(entry.id)]
-            fields += [(search_index.KEYWORD, k) for ks in entry.keywords.values() for k in ks]
-            fields += [(search_index.EXAMPLE, q) for qs in entry.examples.values() for q in qs]
-            fields.append((search_index.BODY, plain_text(self.body_blocks(entry.id))))
-            builder.add(
-                entry.id,
-                self.title(entry.id),
-                f"faq/{entry.id}.html",
-                self.snippet(entry.id),
-                fields,
-                entry.related,
-            )
-        return builder.build()
-
-    def _titles(self, entry_id: str) -> list[str]:
-        """The entry's title in the site's other languages (as the bot indexes them all)."""
-        entry = self.kb.faq.by_id[entry_id]
-        others = [c for c in self.content.catalogs.languages if c != self.code]
-        return [
-            self.content.lang(c).pgettext(faq_context(entry_id, "title"), entry.title)
-            for c in others
-        ]
+        """The search index in this language: the bot's ranking, this language's titles."""
+        shown = {
+            e.id: (self.title(e.id), f"faq/{e.id}.html", self.snippet(e.id))
+            for e in self.kb.faq.entries
+        }
+        index = self.kb.faq.index
+        return search_index.build_index(self.code, ranking_tables(index), index.analyzer, shown)

@@ -58,13 +58,27 @@ class Chrome:
         languages: every language the site is built in (for the language menu).
         built: the build day, already formatted for `t`.
         start_page: the walkthrough's first page, relative to the language folder.
+        base_url: the site's public address (ending with "/"), when known: hreflang and
+            canonical links are then absolute.
     """
 
-    def __init__(self, t: Lang, languages: list[str], built: str, start_page: str) -> None:
+    def __init__(
+        self,
+        t: Lang,
+        languages: list[str],
+        built: str,
+        start_page: str,
+        base_url: str | None = None,
+    ) -> None:
         self.t = t
         self.languages = languages
         self.built = built
         self.start_page = start_page
+        self.base_url = base_url
+
+    def url(self, code: str, path: str) -> str | None:
+        """A page's absolute address (None without a base URL)."""
+        return f"{self.base_url}{code}/{path}" if self.base_url else None
 
     def site_title(self) -> str:
         return self.t.gettext("RECE / APS after your studies in France")
@@ -76,10 +90,12 @@ class Chrome:
         root = "../" * (depth + 1)  # the site's root
         title = page.title if page.kind == "home" else f"{page.title} · {self.site_title()}"
         alternates = "".join(
-            f'<link rel="alternate" hreflang="{code}" href="{root}{code}/{page.path}">'
+            f'<link rel="alternate" hreflang="{code}" '
+            f'href="{self.url(code, page.path) or root + code + "/" + page.path}">'
             for code in self.languages
-            if code != t.code
         )
+        if self.base_url:
+            alternates += f'<link rel="canonical" href="{self.url(t.code, page.path)}">'
         languages = "".join(
             f'<li><a href="{root}{code}/{page.path}" hreflang="{code}" lang="{code}">'
             f"{escape(language_name(code))}</a></li>"

@@ -1,150 +1,143 @@
-"""The static site's search index: one JSON file per language, prebuilt and small.
+"""The static site's search index: one JSON file per language, prebuilt, holding the bot's own
+ranking (`bot.search.export`), so the site's search finds what the chat finds.
 
-Texts are normalised at build time the way the bot reads questions (`bot.search`: case, accents,
-punctuation, the lexicons' stop words, other spellings and concepts, and the site language's
-stemmer), so the site finds what the bot finds. The browser's script (assets/site.js) applies
-the same steps to a query: case, accents and punctuation as the bot's `fold`, then the two tables this
-file ships, computed with the bot's lexicons:
+The browser's script (assets/site.js) reads a query as the bot does (`bot.search.analyze`):
+numbers first (``75 €`` → ``#75``), then case, accents and punctuation (`fold`), other spellings
+(``pref`` → ``prefecture``), the lexicons' phrases (``timbre fiscal`` → ``@timbre``), and for
+each word the term the bot reads it as (its concept, or its rarest stem in any language; a word
+the index does not know is corrected to the nearest known one within one or two edits). It then
+ranks as `FaqIndex` does: BM25F, the closeness of the question to one example question for the
+leading entries, the rules (the RECE card or a bilateral APS named, a nationality), and the
+naive-Bayes second opinion. Only the asker's situation (`bot.search.situation`) is left out.
 
-- ``phrases``: a run of words the lexicons read as one concept or spell otherwise
-  (``timbre fiscal`` → ``@timbre``);
-- ``words``: a word whose token is not the word itself: a stop word maps to ``""``, a concept word
-  to its concept, a spelling to what it stands for, any other word of the indexed texts to its
-  stem.
+Format (``format`` 3)::
 
-As in the bot, keywords, examples and titles of every language are indexed for each language, so
-a question typed in French finds the entry on the English site too; answers only in their own
-language. Postings give a field weight per entry: 3 title or keyword, 2 example question, 1 answer.
+    entries      [id, title, url, snippet] per index entry, in the
+                 index's order (null for the questions no entry answers)
+    postings     per term: "<entry gap><weight><times said>" per entry, as varints (below)
+    examples     per term: "<example gap>" per example question saying it, as varints
+    example_entries   how many example questions each entry has (they are numbered in order)
+    words        word -> varints (its term + 1, its surface term + 1; 0: none), "" for a stop word
+    tokens       "@concept" and "#number" -> term
+    spellings    words -> the words they stand for;  phrases   words -> "@concept"
+    scopes, nationalities, rece, bilateral, settings: the rules and constants of the ranking
+
+A varint string writes each number in base 32, least significant digit first, one character per
+digit from `ALPHABET`: the first 32 characters end a number, the last 32 say a digit follows.
+Weights are in units of 1/`WEIGHT_SCALE`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from bot.search.analyze import Analyzer
-from bot.search.normalise import fold
+from bot.search.analyze import SURFACE, Analyzer
+from bot.search.export import RankingTables
+from bot.search.result import OUT_OF_SCOPE
 
 INDEX_FILE = "search-index.json"  # in each language's folder, next to search.html
-FORMAT = 2
-TITLE, KEYWORD, EXAMPLE, BODY = 3, 3, 2, 1
+FORMAT = 3
+WEIGHT_SCALE = 20  # a weight is kept to 1/20: ranks as the bot's on the eval questions
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvwxyzWXYZ-_"
 
 
-def default_token(word: str) -> str:
-    """The script's rule for a word the ``words`` table does not list: the word itself (numbers
-    of one or two digits are dropped)."""
-    if word.isdigit() and len(word) < 3:
-        return ""
-    return word
+def varints(numbers: Iterable[int]) -> str:
+    """`numbers` (each >= 0) as a varint string (see the module)."""
+    out = []
+    for n in numbers:
+        if n < 0:
+            raise ValueError(f"varints are not negative: {n}")
+        while n >= 32:
+            out.append(ALPHABET[32 + (n & 31)])
+            n >>= 5
+        out.append(ALPHABET[n])
+    return "".join(out)
 
 
-class Normaliser:
-    """The site's normaliser: the bot's lexicons, with the site language's stemmer."""
-
-    def __init__(self, analyzer: Analyzer, lang: str) -> None:
-        self.analyzer = analyzer
-        self.lexicon = analyzer.lexicons.get(lang) or next(iter(analyzer.lexicons.values()))
-        self.phrases: dict[str, str] = {}
-        for words, replacement in analyzer.spellings.items():
-            if len(words) > 1:
-                self.phrases[" ".join(words)] = " ".join(self.word_tokens(" ".join(replacement)))
-        for words, token in analyzer.phrases.items():
-            self.phrases[" ".join(words)] = token
-
-    def word_token(self, word: str) -> str:
-        if word in self.analyzer.stop_words:
-            return ""
-        concept = self.analyzer.concept_of(word)
-        if concept is not None:
-            return concept
-        if word.isdigit():
-            return default_token(word)
-        return self.lexicon.stem(word)
-
-    def word_tokens(self, text: str) -> list[str]:
-        out: list[str] = []
-        for word in text.split():
-            replacement = self.analyzer.spellings.get((word,))
-            words = replacement if replacement else (word,)
-            out += [t for w in words if (t := self.word_token(w))]
-        return out
-
-    def tokens(self, text: str) -> list[str]:
-        """A text's tokens: the phrases of the table, then each word's token."""
-        folded = apply_phrases(self.phrases, fold(text))
-        out: list[str] = []
-        for word in folded.split():
-            out += [word] if word.startswith("@") else self.word_tokens(word)
-        return out
-
-    def table(self, texts: Iterable[str]) -> dict[str, str]:
-        """``words``: every word of `texts` and of the lexicons whose token is not itself."""
-        words = {w for t in texts for w in fold(t).split()}
-        words |= set(self.analyzer.words) | {k[0] for k in self.analyzer.spellings if len(k) == 1}
-        words |= set(self.analyzer.stop_words)
-        out = {}
-        for w in sorted(words):
-            if w.startswith("@"):
-                continue
-            token = " ".join(self.word_tokens(w))
-            if token != default_token(w):
-                out[w] = token
-        return out
+def read_varints(text: str) -> list[int]:
+    """The numbers of a varint string (what the browser's script does)."""
+    out, n, shift = [], 0, 0
+    for char in text:
+        digit = ALPHABET.index(char)
+        n |= (digit & 31) << shift
+        if digit >= 32:
+            shift += 5
+        else:
+            out.append(n)
+            n, shift = 0, 0
+    return out
 
 
-class IndexBuilder:
-    """Collects entries, then `build` returns the JSON-ready index."""
+def build_index(
+    lang: str,
+    tables: RankingTables,
+    analyzer: Analyzer,
+    shown: dict[str, tuple[str, str, str]],
+) -> dict:
+    """The JSON-ready index in one language.
 
-    def __init__(self, lang: str, analyzer: Analyzer) -> None:
-        self.lang = lang
-        self.normaliser = Normaliser(analyzer, lang)
-        self.entries: list[list] = []  # [id, title, url, snippet, [related entry numbers]]
-        self._related: list[tuple[str, ...]] = []
-        self.postings: dict[str, dict[int, int]] = {}
-        self._texts: list[str] = []
+    Args:
+        tables: the bot's ranking (`bot.search.export.ranking_tables`).
+        analyzer: the bot's reading of words (spellings, phrases).
+        shown: per entry id, (title, url, snippet) in `lang`.
+    """
+    entries: list[list | None] = []
+    for entry_id in tables.entry_ids:
+        if entry_id == OUT_OF_SCOPE or entry_id not in shown:
+            entries.append(None)
+            continue
+        entries.append([entry_id, *shown[entry_id]])
 
-    def add(
-        self,
-        entry_id: str,
-        title: str,
-        url: str,
-        snippet: str,
-        fields: Iterable[tuple[int, str]],
-        related: tuple[str, ...] = (),
-    ) -> None:
-        """An entry, and its texts with their weights (`TITLE`, `KEYWORD`, `EXAMPLE`, `BODY`).
-        `related` entries come first among equally good results when this one is the best."""
-        e = len(self.entries)
-        self.entries.append([entry_id, title, url, snippet, []])
-        self._related.append(related)
-        for weight, text in fields:
-            self._texts.append(text)
-            for token in self.normaliser.tokens(text):
-                slot = self.postings.setdefault(token, {})
-                slot[e] = max(slot.get(e, 0), weight)
+    terms = sorted(tables.weights)
+    term_id = {t: i for i, t in enumerate(terms)}
+    starts, total = [], 0  # each entry's first example number
+    for examples in tables.examples:
+        starts.append(total)
+        total += len(examples)
+    saying: dict[str, list[int]] = {}
+    for e, examples in enumerate(tables.examples):
+        for i, said in enumerate(examples):
+            for t in said:
+                saying.setdefault(t, []).append(starts[e] + i)
 
-    def build(self) -> dict:
-        number = {entry[0]: i for i, entry in enumerate(self.entries)}
-        for entry, related in zip(self.entries, self._related, strict=True):
-            entry[4] = [number[r] for r in related if r in number]
-        return {
-            "format": FORMAT,
-            "lang": self.lang,
-            "entries": self.entries,
-            "postings": {
-                t: [x for e, w in sorted(p.items()) for x in (e, w)]
-                for t, p in sorted(self.postings.items())
-            },
-            "words": self.normaliser.table(self._texts),
-            "phrases": dict(sorted(self.normaliser.phrases.items())),
-        }
+    def gaps(numbers: list[int]) -> list[int]:
+        return [n - (numbers[i - 1] if i else 0) for i, n in enumerate(numbers)]
 
-
-def apply_phrases(table: dict[str, str], text: str) -> str:
-    """`text` (already through `fold`) with the phrases of `table` replaced, longest first,
-    as the browser's script does it."""
-    if not table:
-        return text
-    keys = sorted(table, key=len, reverse=True)
-    pattern = re.compile(r"(^|\W)(" + "|".join(map(re.escape, keys)) + r")(?!\w)")
-    return pattern.sub(lambda m: m.group(1) + table[m.group(2)], text)
+    postings = []
+    for t in terms:
+        rows = tables.weights[t]
+        entry_gaps = gaps([e for e, _ in rows])
+        postings.append(
+            varints(
+                x
+                for (e, w), gap in zip(rows, entry_gaps, strict=True)
+                for x in (gap, round(w * WEIGHT_SCALE), tables.said[e].get(t, 0))
+            )
+        )
+    words: dict[str, str] = {}
+    for word, term in sorted(tables.words.items()):
+        if term is None:
+            words[word] = ""
+            continue
+        surface = term_id.get(SURFACE + word, -1)
+        words[word] = varints((term_id.get(term, -1) + 1, surface + 1))
+    for t in terms:  # a word read as no term of its own may still be said as it is
+        if t.startswith(SURFACE) and t[1:] not in words:
+            words[t[1:]] = varints((0, term_id[t] + 1))
+    return {
+        "format": FORMAT,
+        "lang": lang,
+        "entries": entries,
+        "postings": postings,
+        "examples": [varints(gaps(sorted(saying.get(t, [])))) for t in terms],
+        "example_entries": [len(e) for e in tables.examples],
+        "words": words,
+        "tokens": {t: i for t, i in term_id.items() if t[:1] in ("@", "#")},
+        "spellings": {" ".join(k): " ".join(v) for k, v in sorted(analyzer.spellings.items())},
+        "phrases": {" ".join(k): v for k, v in sorted(analyzer.phrases.items())},
+        "scopes": list(tables.scopes),
+        "nationalities": list(tables.nationalities),
+        "rece": sorted(tables.rece),
+        "bilateral": sorted(tables.bilateral),
+        "settings": {**tables.settings, "weight_scale": WEIGHT_SCALE},
+    }

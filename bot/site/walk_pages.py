@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from bot.i18n import Lang
 from bot.knowledge.model import Node
-from bot.markup import Bold, Inline, Message, Paragraph, Text, plain_text
+from bot.markup import Bold, Inline, Message, Paragraph, Text, plain_text, shorten
 from bot.render.html import escape, render_inlines, render_message, render_sectioned
 from bot.site.content import Content
 from bot.site.layout import PageSpec
 from bot.site.walk import DATE_NEXT, DATE_OLDER, DATE_PAST, SKIP, Page
 
 START_PAGE = "index"  # the walkthrough's first page is walkthrough/index.html
+DESCRIPTION_CHARS = 200  # a step's meta description: its question and the start of what it says
 
 
 class WalkthroughPages:
@@ -54,10 +55,12 @@ class WalkthroughPages:
         nav_label = t.gettext("Walkthrough")
         parts.append(f'<nav class="walknav" aria-label="{escape(nav_label)}">{"".join(nav)}</nav>')
         title = plain_text((Paragraph(heading),))
+        said = plain_text(rest) or plain_text(messages[0])
         return PageSpec(
             f"walkthrough/{self.page_names[page.name]}.html",
             title,
             "\n".join(p for p in parts if p),
+            description=shorten(f"{title} {said}", DESCRIPTION_CHARS, at_word=True),
             kind="walk",
         )
 

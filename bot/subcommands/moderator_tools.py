@@ -167,17 +167,23 @@ def sources_check(config: Config, args: argparse.Namespace) -> int:
     return watched.exit_code
 
 
-async def site(config: Config, out_dir: Path, date: str | None) -> int:
+async def site(config: Config, out_dir: Path, date: str | None, base_url: str | None = None) -> int:
     """``aps-bot site OUT_DIR``: the static site, and one line saying what was written."""
-    from bot.site import SiteError, build_site
+    from bot.site import SiteError, build_site, check_base_url
 
     try:
         day = dt.date.fromisoformat(date) if date else dt.date.today()
     except ValueError:
         raise UsageError(f"--date must be YYYY-MM-DD, not {date!r}") from None
+    try:
+        base = check_base_url(base_url) if base_url else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     knowledge = load_knowledge(knowledge_dir(config), today=day)
     try:
-        built = await build_site(out_dir, knowledge, Catalogs(default=config.default_lang), day)
+        built = await build_site(
+            out_dir, knowledge, Catalogs(default=config.default_lang), day, base_url=base
+        )
     except SiteError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
@@ -188,6 +194,11 @@ async def site(config: Config, out_dir: Path, date: str | None) -> int:
         f"aps-bot site: {built.total_pages} pages in {out_dir} ({kinds}; "
         f"{built.walkthrough_pages} walkthrough pages per language); search index: {index}"
     )
+    if not base:
+        print(
+            "aps-bot site: no --base-url: links between languages are relative, and there is "
+            "no sitemap.xml (search engines want absolute addresses)"
+        )
     return 0
 
 

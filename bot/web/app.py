@@ -5,9 +5,11 @@ Routes::
     GET  /                 the chat page (``?lang=fr``); the engine's /start reply rendered in
     POST /                 the page's forms, without JavaScript: a question, a button, /privacy…
     POST /api/message      JSON ``{"text": …}`` or ``{"token": …}`` → ``{"ok": true, "reply": …}``
+    POST /api/resume       what the page shows again after a reload: the welcome, the step waiting
     GET  /embed.js         one ``<script>`` tag that puts the chat in an iframe on another site
     GET  /static/<file>    the page's stylesheet and script
     GET  /healthz          ``ok`` (for load balancers)
+    GET  /robots.txt       the chat page may be indexed, the API not
 
 Every message takes the same path as on Telegram and Discord: an `Event` keyed
 ``("web", "web", <session id>)`` → `Engine.handle` → a `Reply`, rendered by `bot.web.render`.
@@ -30,9 +32,9 @@ from aiohttp import web
 
 from bot.engine import Engine
 from bot.web.app_keys import CODEC, ENGINE, FILES, LIMIT, SETTINGS
-from bot.web.chat import api_message, page_get, page_post
+from bot.web.chat import api_message, api_resume, page_get, page_post
 from bot.web.limits import AddressLimit
-from bot.web.middlewares import access_log, security_headers
+from bot.web.middlewares import access_log, hide_server, security_headers
 from bot.web.session import SessionCodec
 from bot.web.settings import MAX_BODY_BYTES, WebSettings
 
@@ -57,9 +59,12 @@ def create_app(engine: Engine, settings: WebSettings) -> web.Application:
     app.router.add_get("/", page_get, name="page")
     app.router.add_post("/", page_post, name="page_post")
     app.router.add_post("/api/message", api_message, name="api")
+    app.router.add_post("/api/resume", api_resume, name="resume")
     app.router.add_get("/embed.js", embed_js, name="embed")
     app.router.add_get("/static/{name}", static_file, name="static")
     app.router.add_get("/healthz", healthz, name="health")
+    app.router.add_get("/robots.txt", robots, name="robots")
+    app.on_response_prepare.append(hide_server)
     return app
 
 
@@ -88,6 +93,12 @@ async def static_file(request: web.Request) -> web.StreamResponse:
 
 async def healthz(request: web.Request) -> web.StreamResponse:
     return web.Response(text="ok\n")
+
+
+async def robots(request: web.Request) -> web.StreamResponse:
+    return web.Response(
+        text="User-agent: *\nDisallow: /api/\n", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 # ---------------------------------------------------------------------- running

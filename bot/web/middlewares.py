@@ -1,5 +1,6 @@
 """Around every request: the access log (no contents), the security headers, and aiohttp's own
-errors or a failure inside answered as refusals in the visitor's words."""
+errors or a failure inside answered as refusals in the visitor's words. No response names the
+server's software or its versions."""
 
 from __future__ import annotations
 
@@ -64,14 +65,19 @@ async def security_headers(
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "no-referrer"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
     if not settings.frame_ancestors:
         headers["X-Frame-Options"] = "DENY"
-    if is_https(request):
+    if is_https(request):  # both are ignored (and the browser complains) over plain HTTP
         headers["Strict-Transport-Security"] = "max-age=31536000"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+async def hide_server(request: web.Request, response: web.StreamResponse) -> None:
+    """aiohttp would send ``Server: Python/3.x aiohttp/3.x``: versions help nobody but attackers."""
+    response.headers["Server"] = "aps-bot"
 
 
 async def _http_error(request: web.Request, exc: web.HTTPException) -> web.StreamResponse:
@@ -87,7 +93,8 @@ async def _http_error(request: web.Request, exc: web.HTTPException) -> web.Strea
         message = t.gettext("This address does not accept that kind of request.")
     else:
         message = t.gettext("The request was not understood. Reload the page and try again.")
-    return refusal_response(request, Refusal(exc.status, f"http_{exc.status}", message), exc)
+    refusal = Refusal(exc.status, f"http_{exc.status}", message, lang=t.code)
+    return refusal_response(request, refusal, exc)
 
 
 async def _server_error(request: web.Request) -> web.StreamResponse:
@@ -95,4 +102,4 @@ async def _server_error(request: web.Request) -> web.StreamResponse:
     message = t.gettext(
         "Something went wrong on our side. Your message is still here: try again in a moment."
     )
-    return refusal_response(request, Refusal(500, "server_error", message))
+    return refusal_response(request, Refusal(500, "server_error", message, lang=t.code))

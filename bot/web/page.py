@@ -1,5 +1,10 @@
-"""The chat page (the widget an iframe shows). It works without JavaScript: every form posts to
-the page, which answers with the next page; ``widget.js`` turns it into a chat without reloads."""
+"""The chat page (the widget an iframe shows), phone first: a one-line header with the menu of
+commands, the conversation taking all the height left, and the field to type in.
+
+It works without JavaScript: every form posts to the page, which answers with the next page;
+``widget.js`` turns it into a chat without reloads that survives a reload. The menu's buttons
+are the command table's commands for the web (`bot.web.chat.web_commands`).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,31 @@ from dataclasses import dataclass
 
 from bot.i18n import Lang
 from bot.render.html import escape
-from bot.web.render import hidden
+from bot.web.render import form_action, hidden
+from bot.web.settings import HISTORY_HOURS, HISTORY_TURNS
+
+BRAND = "aps-bot · RECE / APS"  # the page's heading: names, the same in every language
 
 
-def greeting_html(t: Lang, csrf: str, lang_param: str) -> str:
-    """What a returning visitor sees first: a line and two command buttons (no engine call)."""
+def greeting_html(
+    t: Lang, *, hidden_fields: str, action: str, commands: list[str], continuing: bool
+) -> str:
+    """What a returning visitor sees first, without asking the engine: a line, then either the
+    step they left (shown after it) or buttons to start."""
+    if continuing:
+        text = t.gettext("Welcome back. Let's continue where you left off.")
+        return f'<div class="msg bot" lang="{t.code}"><p>{escape(text)}</p></div>'
     text = t.gettext("Welcome back. Type your question below, or:")
-    walk, topics = t.gettext("Start the walkthrough"), t.gettext("Browse the topics")
+    labels = {"aps": t.gettext("Start the walkthrough"), "faq": t.gettext("Browse the topics")}
+    buttons = "".join(
+        f'<button type="submit" name="command" value="{name}" class="choice option">'
+        f"{escape(labels[name])}</button>"
+        for name in commands
+        if name in labels
+    )
     return (
         f'<div class="msg bot" lang="{t.code}"><p>{escape(text)}</p></div>'
-        f'<form class="choices" method="post" action="./">{hidden(csrf, lang_param)}'
-        f'<button type="submit" name="command" value="aps" class="choice option">{escape(walk)}'
-        f'</button><button type="submit" name="command" value="faq" class="choice option">'
-        f"{escape(topics)}</button></form>"
+        f'<form class="choices" method="post" action="{action}">{hidden_fields}{buttons}</form>'
     )
 
 
@@ -35,22 +52,28 @@ def chat_page(
     t: Lang,
     *,
     csrf: str,
+    session: str,
     lang_param: str,
     exchanges: list[Exchange],
+    commands: list[tuple[str, str]],
     max_chars: int,
     error: str = "",
     draft: str = "",
 ) -> str:
-    """The whole page. `draft` is put back in the text field (a message that was refused is
-    never lost); `error` is shown under it."""
+    """The whole page. `commands` are (name, translated summary) for the menu; `draft` is put
+    back in the text field (a message that was refused is never lost); `error` is shown under it."""
     title = t.gettext("aps-bot: questions about the RECE card and the APS")
+    description = t.gettext(
+        "Ask about the job-search residence card (RECE, often still called APS) and the "
+        "bilateral APS after your studies in France: answers with sources, and a walkthrough "
+        "of your own situation."
+    )
     you = t.gettext("You")
     log_label = t.gettext("Conversation")
     field_label = t.gettext("Your question")
     hint = t.gettext("Type a question, or /aps for the walkthrough.")
     send = t.gettext("Send")
-    data_label = t.gettext("Your data")
-    privacy, mydata, forget = t.gettext("Privacy"), t.gettext("My data"), t.gettext("Forget me")
+    menu, menu_label = t.gettext("Menu"), t.gettext("Commands")
     disclaimer = t.gettext("General information with sources, not legal advice.")
     js = {
         "empty": t.gettext("Type a question first."),
@@ -61,9 +84,12 @@ def chat_page(
         "network": t.gettext(
             "aps-bot cannot be reached. Check your connection: your message is still here."
         ),
-        "sending": t.gettext("Sending…"),
+        "continue": t.gettext("Welcome back. Let's continue where you left off."),
         "you": you,
         "max": str(max_chars),
+        "session": session,
+        "keep": str(HISTORY_TURNS),
+        "hours": str(HISTORY_HOURS),
     }
     data = "".join(f' data-{k}="{escape(v)}"' for k, v in js.items())
     log = []
@@ -74,30 +100,36 @@ def chat_page(
                 f"{escape(exchange.you)}</p></div>"
             )
         log.append(exchange.reply_html)
-    fields = hidden(csrf, lang_param)
+    fields = hidden(csrf, lang_param, session)
+    action = form_action(lang_param)
+    buttons = "".join(
+        f'<button type="submit" name="command" value="{escape(name)}">'
+        f'<span class="cmd">/{escape(name)}</span> {escape(summary)}</button>'
+        for name, summary in commands
+    )
     return (
         "<!doctype html>\n"
         f'<html lang="{t.code}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
+        f'<meta name="description" content="{escape(description)}">\n'
         '<link rel="icon" href="data:,">\n'
         '<link rel="stylesheet" href="static/widget.css">\n'
         '<script src="static/widget.js" defer></script>\n</head>\n'
         '<body>\n<main class="chat" id="main">\n'
-        f'<h1 class="title">{escape(title)}</h1>\n'
+        f'<header class="bar"><h1 class="title">{escape(BRAND)}</h1>'
+        f'<details class="menu"><summary>{escape(menu)}</summary>'
+        f'<form class="tools" method="post" action="{action}" aria-label="{escape(menu_label)}">'
+        f"{fields}{buttons}</form></details></header>\n"
         f'<div id="log" class="log" role="log" aria-live="polite" aria-label="{escape(log_label)}" '
         f'tabindex="0">\n{"".join(log)}\n</div>\n'
-        f'<form id="send" class="send" method="post" action="./"{data}>{fields}'
-        f'<label for="text">{escape(field_label)}</label>'
-        f'<p id="hint" class="hint">{escape(hint)}</p>'
-        f'<textarea id="text" name="text" rows="2" required aria-describedby="hint send-error">'
-        f"{escape(draft)}</textarea>"
+        f'<form id="send" class="send" method="post" action="{action}"{data}>{fields}'
+        f'<label for="text" class="hidden-label">{escape(field_label)}</label>'
+        f'<p id="hint" class="hidden-label">{escape(hint)}</p>'
+        f'<textarea id="text" name="text" rows="1" required placeholder="{escape(field_label)}" '
+        f'aria-describedby="hint send-error">{escape(draft)}</textarea>'
         f'<button type="submit">{escape(send)}</button>'
         f'<p id="send-error" class="error" role="alert">{escape(error)}</p></form>\n'
-        f'<form class="tools" method="post" action="./" aria-label="{escape(data_label)}">{fields}'
-        f'<button type="submit" name="command" value="privacy">{escape(privacy)}</button>'
-        f'<button type="submit" name="command" value="mydata">{escape(mydata)}</button>'
-        f'<button type="submit" name="command" value="forget">{escape(forget)}</button></form>\n'
         f'<p class="disclaimer">{escape(disclaimer)}</p>\n'
         "</main>\n</body>\n</html>\n"
     )

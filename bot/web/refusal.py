@@ -15,9 +15,12 @@ from bot.render.html import escape
 class Refusal(Exception):
     """A request refused with a message for the visitor (and an HTTP status for the script)."""
 
-    def __init__(self, status: int, code: str, message: str, retry_after: int = 0) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, retry_after: int = 0, lang: str = ""
+    ) -> None:
         super().__init__(code)
         self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
+        self.lang = lang  # the message's language, for the page that shows it
 
 
 def refusal_response(
@@ -35,8 +38,15 @@ def refusal_response(
             status=refusal.status,
             headers=headers,
         )
+    lang = f' lang="{escape(refusal.lang)}"' if refusal.lang else ""
+    back = '<p><a href="./">aps-bot</a></p>' if request.path == "/" else ""
     return web.Response(
-        text=f"<!doctype html><title>{refusal.status}</title><p>{escape(refusal.message)}</p>",
+        text=(
+            f'<!doctype html><html{lang}><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{refusal.status} · aps-bot</title></head>"
+            f"<body><main><p>{escape(refusal.message)}</p>{back}</main></body></html>"
+        ),
         status=refusal.status,
         content_type="text/html",
         headers=headers,

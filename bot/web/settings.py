@@ -20,6 +20,11 @@ from bot.config import ConfigError, Secret
 
 MAX_TEXT_CHARS = 1000  # a question is a sentence or two; the engine reads 500 of them at most
 MAX_BODY_BYTES = 64 * 1024  # room for 4,000 characters of emoji escaped in JSON
+# the page's form without JavaScript: a longer message is still read, to be given back with the
+# refusal (a pasted page of text is not lost); beyond this, only the refusal comes back
+FORM_MAX_BYTES = 1024 * 1024
+HISTORY_TURNS = 10  # exchanges the page's script keeps in the browser, to show after a reload
+HISTORY_HOURS = 24  # … and for how long
 KEY_FILE_SUFFIX = ".web-key"
 _ORIGIN = re.compile(r"^https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5}|:\*)?$")
 

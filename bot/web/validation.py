@@ -36,6 +36,7 @@ def check_rate(request: web.Request, t: Lang) -> None:
                 "Too many messages from your network. Wait a few seconds, then send yours again."
             ),
             retry_after=limit.retry_after(address),
+            lang=t.code,
         )
 
 
@@ -46,13 +47,14 @@ def validate_text(request: web.Request, text: object, t: Lang) -> str:
             400,
             "bad_request",
             t.gettext("The request was not understood. Reload the page and try again."),
+            lang=t.code,
         )
     if not text.strip():
-        raise Refusal(400, "empty", t.gettext("Type a question first."))
+        raise Refusal(400, "empty", t.gettext("Type a question first."), lang=t.code)
     if len(text) > settings.max_text_chars:
         message = t.gettext(
             "Your message is {length} characters long; the limit is {limit}. Shorten it and send "
             "it again."
         ).format(length=t.number(len(text)), limit=t.number(settings.max_text_chars))
-        raise Refusal(413, "too_long", message)
+        raise Refusal(413, "too_long", message, lang=t.code)
     return text

@@ -1,4 +1,5 @@
-"""Who is asking: the session in its signed cookie, the language, the network address, HTTPS.
+"""Who is asking: the session (its signed token, from the page's script, a form or the cookie),
+the language, the network address, HTTPS.
 
 Behind a reverse proxy (``APS_BOT_WEB_TRUST_PROXY``), the address and the scheme come from the
 headers the proxy adds; otherwise those headers are ignored, as anyone can send them.
@@ -10,7 +11,7 @@ from aiohttp import web
 
 from bot.i18n import Lang
 from bot.web.app_keys import CODEC, ENGINE, SETTINGS
-from bot.web.session import COOKIE
+from bot.web.session import COOKIE, HEADER
 
 PLATFORM = "web"
 
@@ -51,17 +52,24 @@ def accept_language(request: web.Request) -> str | None:
     return first or None
 
 
-def visitor_session(request: web.Request) -> tuple[str, str | None]:
-    """(session id, cookie value to set, or None when the visitor's cookie is valid)."""
+def visitor_session(request: web.Request, given: object = None) -> tuple[str, str | None]:
+    """(session id, token to hand out, or None when the visitor already holds it).
+
+    The token the page's script keeps (the ``X-Aps-Session`` header) or a form's (`given`) comes
+    first: inside another site's frame, the browser may keep no cookie. Then the cookie. A token
+    that is missing, forged or from another key gets a new session (a forged one changes nothing).
+    """
     codec = request.app[CODEC]
-    session_id = codec.verify(request.cookies.get(COOKIE))
+    explicit = request.headers.get(HEADER) or (given if isinstance(given, str) else None)
+    session_id = codec.verify(explicit or request.cookies.get(COOKIE))
     if session_id:
         return session_id, None
     return codec.new()
 
 
 def set_session_cookie(request: web.Request, response: web.StreamResponse, value: str) -> None:
-    """Written by hand: Python 3.11's cookie module refuses the ``Partitioned`` attribute."""
+    """The token in the cookie too (and in the header, for the page's script). The cookie is
+    written by hand: Python 3.11's cookie module refuses the ``Partitioned`` attribute."""
     settings = request.app[SETTINGS]
     parts = [
         f"{COOKIE}={value}",
@@ -78,3 +86,4 @@ def set_session_cookie(request: web.Request, response: web.StreamResponse, value
         if is_https(request):
             parts.append("Secure")
     response.headers.add("Set-Cookie", "; ".join(parts))
+    response.headers[HEADER] = value

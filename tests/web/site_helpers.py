@@ -1,29 +1,32 @@
-"""Shared by the site's tests: a built site, an HTML link reader, and the search script's
-normaliser mirrored in Python (the browser tests check the script against this mirror)."""
+"""Shared by the site's tests: a built site, an HTML link reader, and the search script mirrored
+in Python (the browser tests check the script against this mirror, the site's tests check the
+mirror against the bot)."""
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
 import datetime as dt
-import re
+import math
 from html.parser import HTMLParser
 from pathlib import Path
 
 from bot.i18n import Catalogs
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.search import fold
+from bot.search.analyze import number_tokens
 from bot.site import SiteReport, build_site
-from bot.site.search_index import default_token
+from bot.site.search_index import read_varints
 
 BUILD_DAY = dt.date(2026, 11, 27)
 
 
-def build(out: Path, day: dt.date = BUILD_DAY) -> SiteReport:
+def build(out: Path, day: dt.date = BUILD_DAY, base_url: str | None = None) -> SiteReport:
     """Build the site (in a thread of its own: Playwright's sync API keeps a loop running)."""
     knowledge = load_knowledge(DEFAULT_KNOWLEDGE_DIR, today=day)
+    job = build_site(out, knowledge, Catalogs(), day, base_url=base_url)
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, build_site(out, knowledge, Catalogs(), day)).result()
+        return pool.submit(asyncio.run, job).result()
 
 
 class PageParser(HTMLParser):
@@ -37,6 +40,8 @@ class PageParser(HTMLParser):
         self.styles: list[str] = []
         self.h1: list[str] = []
         self.json_ld: list[str] = []
+        self.heads: list[dict] = []  # <link> and <meta> elements
+        self.search_forms = 0
         self.inline_handlers: list[str] = []
         self.ids: set[str] = set()
         self._in: str | None = None
@@ -53,6 +58,10 @@ class PageParser(HTMLParser):
             self.links.append(a["href"])
         if tag == "link" and a.get("rel") == "stylesheet":
             self.styles.append(a["href"])
+        if tag in ("link", "meta"):
+            self.heads.append({"tag": tag, **a})
+        if tag == "form" and a.get("role") == "search":
+            self.search_forms += 1
         if tag == "script":
             self.scripts.append(a)
             if a.get("type") == "application/ld+json":
@@ -84,18 +93,236 @@ def parse_page(path: Path) -> PageParser:
     return parser
 
 
-def js_tokens(index: dict, text: str) -> list[str]:
-    """What assets/site.js does to a query, in Python: the browser tests hold the two equal."""
-    folded = fold(text[:500])
-    phrases = index["phrases"]
-    if phrases:
-        keys = sorted(phrases, key=len, reverse=True)
-        pattern = re.compile(r"(^|\W)(" + "|".join(map(re.escape, keys)) + r")(?!\w)")
-        folded = pattern.sub(lambda m: m.group(1) + phrases[m.group(2)], folded)
-    out = []
-    for word in folded.split(" "):
-        if not word:
-            continue
-        mapped = index["words"][word] if word in index["words"] else default_token(word)
-        out += [t for t in mapped.split(" ") if t]
+class SiteSearch:
+    """What assets/site.js does with a search index, in Python: the browser tests hold the script
+    equal to this, and the site's tests hold this to the bot's own ranking."""
+
+    def __init__(self, index: dict) -> None:
+        self.index = index
+        self.settings = index["settings"]
+        scale = self.settings["weight_scale"]
+        self.entries = index["entries"]
+        self.n = len(self.entries)
+        self.postings: list[list[tuple[int, float, int]]] = []
+        for text in index["postings"]:
+            numbers, rows, e = read_varints(text), [], 0
+            for i in range(0, len(numbers), 3):
+                e += numbers[i]
+                rows.append((e, numbers[i + 1] / scale, numbers[i + 2]))
+            self.postings.append(rows)
+        self.idf = [math.log(1 + (self.n - len(p) + 0.5) / (len(p) + 0.5)) for p in self.postings]
+        self.example_entry: list[int] = []
+        for e, count in enumerate(index["example_entries"]):
+            self.example_entry += [e] * count
+        self.saying: list[list[int]] = []  # term -> example numbers
+        squares = [0.0] * len(self.example_entry)
+        for t, text in enumerate(index["examples"]):
+            numbers, x = [], 0
+            for gap in read_varints(text):
+                x += gap
+                numbers.append(x)
+                squares[x] += self.idf[t] ** 2
+            self.saying.append(numbers)
+        self.example_norm = [math.sqrt(s) for s in squares]
+        totals = [0] * self.n
+        self.nb_vocabulary = set()
+        for t, rows in enumerate(self.postings):
+            for e, _, said in rows:
+                if said:
+                    totals[e] += said
+                    self.nb_vocabulary.add(t)
+        alpha = self.settings["nb_alpha"]
+        self.nb_norm = [math.log(total + alpha * len(self.nb_vocabulary)) for total in totals]
+        self.words = {
+            w: ([x - 1 for x in read_varints(v)] if v else 0) for w, v in index["words"].items()
+        }
+        self.tokens = index["tokens"]
+        self.spellings = {tuple(k.split()): v.split() for k, v in index["spellings"].items()}
+        self.phrases = {tuple(k.split()): v for k, v in index["phrases"].items()}
+        self.spelling_len: dict[str, int] = {}
+        for k in self.spellings:
+            self.spelling_len[k[0]] = max(self.spelling_len.get(k[0], 0), len(k))
+        self.phrase_len: dict[str, int] = {}
+        for k in self.phrases:
+            self.phrase_len[k[0]] = max(self.phrase_len.get(k[0], 0), len(k))
+        self.correctable = sorted(
+            w
+            for w, v in self.words.items()
+            if v != 0 and v[0] >= 0 and len(w) >= 4 and not w.isdigit()
+        )
+
+    # ------------------------------------------------------------------ reading a question
+
+    def correct(self, word: str) -> str | None:
+        """The nearest correctable word within one edit (two from 8 letters), as the bot does."""
+        if len(word) < 4 or word.isdigit():
+            return None
+        limit = 2 if len(word) >= 8 else 1
+        best = None
+        for candidate in self.correctable:
+            if abs(len(candidate) - len(word)) > limit:
+                continue
+            d = osa(word, candidate, limit)
+            if d <= limit and (best is None or (d, candidate) < best):
+                best = (d, candidate)
+        return best[1] if best else None
+
+    def query(self, text: str) -> dict[int, float]:
+        """The question's terms with their factors."""
+        numbers, rest = number_tokens(text[:500])
+        out: dict[int, float] = {}
+
+        def add(term: int, factor: float) -> None:
+            if term >= 0:
+                out[term] = max(out.get(term, 0.0), factor)
+
+        for token in numbers:
+            if token in self.tokens:
+                add(self.tokens[token], 1.0)
+        words = _greedy(fold(rest).split(), self.spelling_len, self.spellings, 1)
+        for chunk in _chunk(words, self.phrase_len, self.phrases):
+            if isinstance(chunk, tuple):  # a phrase: its concept
+                if chunk[1] in self.tokens:
+                    add(self.tokens[chunk[1]], 1.0)
+                continue
+            mapped = self.words.get(chunk)
+            if mapped == 0:
+                continue  # a stop word
+            if mapped is not None and mapped[0] >= 0:
+                add(mapped[0], 1.0)
+            else:
+                fixed = self.correct(chunk)
+                if fixed is not None:
+                    add(self.words[fixed][0], self.settings["correction"])
+            if mapped is not None:
+                add(mapped[1], 1.0)
+        return out
+
+    # ------------------------------------------------------------------ ranking
+
+    def rank(self, text: str) -> list[tuple[int, float]]:
+        """(entry number, raw score), best first, as `FaqIndex._rank` (no situations)."""
+        # terms in ascending order, as the script walks them (a JavaScript object's number keys
+        # come in that order): sums in the same order give the same floats, and the same ties
+        query = dict(sorted(self.query(text).items()))
+        if not query:
+            return []
+        s = self.settings
+        raw: dict[int, float] = {}
+        for t, f in query.items():
+            for e, w, _ in self.postings[t]:
+                raw[e] = raw.get(e, 0.0) + w * f
+        q_norm = math.sqrt(sum(self.idf[t] ** 2 for t in query))
+        for e, _ in _top(raw, int(s["candidates"])):
+            shared: dict[int, float] = {}
+            for t, f in query.items():
+                for x in self.saying[t]:
+                    if self.example_entry[x] == e:
+                        shared[x] = shared.get(x, 0.0) + self.idf[t] ** 2 * f
+            if shared:
+                closeness = max(v / self.example_norm[x] for x, v in shared.items()) / q_norm
+                raw[e] += s["closeness"] * closeness**3
+        named = {t for t, i in self.tokens.items() if t.startswith("@") and i in query}
+        self._rules(raw, named)
+        leaders = _top(raw, int(s["nb_candidates"]))
+        terms = [(t, f) for t, f in query.items() if t in self.nb_vocabulary]
+        if leaders and terms and s["nb_weight"]:
+            floor = math.log(s["nb_alpha"])
+            said = {(e, t): c for t, _ in terms for e, _, c in self.postings[t] if c}
+            total = sum(f for _, f in terms)
+            logs = [
+                sum(
+                    f * (math.log(said[(e, t)] + s["nb_alpha"]) if (e, t) in said else floor)
+                    for t, f in terms
+                )
+                - total * self.nb_norm[e]
+                for e, _ in leaders
+            ]
+            top = max(logs)
+            weights = [math.exp(v - top) for v in logs]
+            norm = sum(weights)
+            scale = s["nb_weight"] * leaders[0][1]
+            for (e, _), w in zip(leaders, weights, strict=True):
+                raw[e] += scale * w / norm
+        return _top(raw, len(raw))
+
+    def _rules(self, raw: dict[int, float], named: set[str]) -> None:
+        rece = bool(named & set(self.index["rece"]))
+        bilateral = bool(named & set(self.index["bilateral"]))
+        nations = named & {n for n in self.index["nationalities"] if n}
+        if not (rece or bilateral or nations):
+            return
+        for e in list(raw):
+            scope, nation = self.index["scopes"][e], self.index["nationalities"][e]
+            if (rece and not bilateral and scope == "bilateral") or (
+                bilateral and not rece and scope == "rece"
+            ):
+                del raw[e]
+            elif nation and nations:
+                if nation in nations:
+                    raw[e] *= 1 + self.settings["nationality_boost"]
+                else:
+                    del raw[e]
+
+    def run(self, text: str) -> list[tuple[str, float]]:
+        """The entries the search page lists, best first, with their scores."""
+        ranked = [(e, r) for e, r in self.rank(text) if self.entries[e] is not None]
+        if not ranked:
+            return []
+        best = ranked[0][1]
+        return [(self.entries[e][0], r) for e, r in ranked if r >= best * 0.25][:12]
+
+
+def _top(raw: dict[int, float], k: int) -> list[tuple[int, float]]:
+    return sorted(raw.items(), key=lambda er: (-er[1], er[0]))[:k]
+
+
+def _greedy(words: list[str], lengths: dict, table: dict, least: int) -> list[str]:
+    """Words with the table's runs replaced by what they stand for, longest first."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(lengths.get(words[i], 0), len(words) - i), least - 1, -1):
+            replacement = table.get(tuple(words[i : i + size]))
+            if replacement is not None:
+                out.extend(replacement)
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
     return out
+
+
+def _chunk(words: list[str], lengths: dict, table: dict) -> list:
+    """Each word, or (phrase, concept) for a run of words the table names (two or more)."""
+    out: list = []
+    i = 0
+    while i < len(words):
+        for size in range(min(lengths.get(words[i], 0), len(words) - i), 1, -1):
+            concept = table.get(tuple(words[i : i + size]))
+            if concept is not None:
+                out.append((" ".join(words[i : i + size]), concept))
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def osa(a: str, b: str, limit: int) -> int:
+    """The optimal string alignment distance of `a` and `b`, or `limit` + 1 when over it."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return min(previous[len(b)], limit + 1)

@@ -7,6 +7,7 @@ themselves and lose nothing, the security headers, and logs without message text
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -16,16 +17,19 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiohttp import DummyCookieJar
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import ConfigError, Secret
 from bot.engine import Engine
+from bot.engine.commands import offered_on
 from bot.i18n import Catalogs
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.storage import MemoryStore
 from bot.testing import FakeClock
 from bot.web import WebSettings, create_app
-from bot.web.session import COOKIE, SessionCodec
+from bot.web.app_keys import ENGINE
+from bot.web.session import COOKIE, HEADER, SessionCodec
 from bot.web.settings import KEY_FILE_SUFFIX
 
 SECRET = "s3cret-" + "k" * 40
@@ -265,13 +269,47 @@ async def test_per_address_limit(knowledge):
         await client.close()
 
 
-async def test_flooding_one_session_gets_the_engines_notice_then_quiet(knowledge):
+async def test_flooding_is_told_how_long_to_wait_and_nothing_is_dropped(knowledge):
+    """Issue 21: every throttled message gets a visible "wait N seconds" (the message stays in
+    the field); nothing is silently dropped. A script sending twenty at once meets it."""
     client = await client_for(make_engine(knowledge, flood_control=True))
     try:
-        kinds = [(await say(client, text="fee"))[1]["reply"] for _ in range(12)]
-        throttled = [r for r in kinds if r["kind"] == "throttled"]
-        assert throttled and throttled[0]["messages"]  # the one polite notice
-        assert all(not r["messages"] and r["alert"] for r in throttled[1:])
+        answers = [await client.post("/api/message", json={"text": "fee"}) for _ in range(20)]
+        statuses = [a.status for a in answers]
+        burst = statuses.index(429)
+        assert burst >= 5 and set(statuses[:burst]) == {200} and set(statuses[burst:]) == {429}
+        for answer in answers[burst:]:
+            body = await answer.json()
+            assert body["error"] == "throttled" and int(answer.headers["Retry-After"]) >= 1
+            assert re.search(
+                r"Wait \d+ seconds?, then send yours again: it is still here", body["message"]
+            )
+        page = await (await client.get("/?lang=fr")).text()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)[1]
+        refused = await client.post("/", data={"text": "ma question", "csrf": csrf, "lang": "fr"})
+        html = await refused.text()
+        assert refused.status == 429 and "Attendez" in html and ">ma question</textarea>" in html
+    finally:
+        await client.close()
+
+
+async def test_a_person_typing_fast_is_never_throttled(knowledge):
+    """Forty messages a second and a half apart, then ten clicks through the walkthrough a third
+    of a second apart: a person, however fast, never meets the flood control."""
+    clock = FakeClock()
+    engine = Engine(knowledge, MemoryStore(), Catalogs(), clock=clock, flood_control=True)
+    client = await client_for(engine)
+    try:
+        for _ in range(40):
+            status, body = await say(client, text="how much does it cost", lang="en")
+            assert status == 200 and body["reply"]["kind"] == "faq"
+            clock.advance(1.5)
+        _, body = await say(client, text="/aps")
+        for pick in (6, 0, 0, 0, 1, 0, 0, 0, 1, 0):  # forward and back: ten quick clicks
+            clock.advance(0.33)
+            tokens = [c["token"] for c in body["reply"]["choices"]]
+            status, body = await say(client, token=tokens[min(pick, len(tokens) - 1)])
+            assert status == 200, body
     finally:
         await client.close()
 
@@ -315,18 +353,180 @@ async def test_privacy_mydata_and_forget(chat: TestClient):
     assert "nothing stored" in empty["reply"]["messages"][0]
 
 
-async def test_reminders_are_explained_not_silently_stored(chat: TestClient):
+async def test_reminders_are_explained_not_silently_stored(chat: TestClient, knowledge):
+    """The command table says /remind and /reminders do not work on the web: the web lists
+    neither, answers them with why, and offers no reminder button under an outcome."""
     _, body = await say(chat, text="/remind 15/03/2027", lang="en")
     assert "Telegram or Discord" in body["reply"]["messages"][0]
-    # an outcome with a future date offers no reminder button on the web
+    _, body = await say(chat, text="/help")
+    assert "/remind" not in body["reply"]["messages"][0] and "/aps" in body["reply"]["messages"][0]
+    page = await (await chat.get("/")).text()
+    menu = re.findall(
+        r'name="command" value="([a-z]+)"', page.split('class="menu"')[1].split("</details>")[0]
+    )
+    engine = chat.server.app[ENGINE]
+    assert menu == [c.name for c in offered_on(engine.commands, "web")]
+    assert "remind" not in menu and "reminders" not in menu
     _, body = await say(chat, text="/aps")
     for pick in (6, 0, 0, 0):
         _, body = await say(chat, token=option_tokens(body["reply"])[pick])
     _, body = await say(chat, text="2027-06-30")
     assert "RECE card" in body["reply"]["messages"][0]
     assert not [c for c in body["reply"]["choices"] if c["token"].startswith("r.")]
-    _, forged = await say(chat, token="r.s.x.y.z")
-    assert "Telegram or Discord" in forged["reply"]["messages"][0]
+    # a reminder button signed for this visitor (from before the web joined the table) is
+    # explained too, and stores nothing
+    session = chat.session.cookie_jar.filter_cookies(chat.make_url("/"))[COOKIE].value
+    codec = await engine.codec()
+    owner = codec.owner("web", session.split(".")[0])
+    _, body = await say(chat, token=codec.encode("r", ("o", "20270630"), owner))
+    assert "Telegram or Discord" in body["reply"]["messages"][0]
+    assert not (await engine.store.user_data("web", session.split(".")[0])).get("reminders")
+
+
+async def test_mydata_reads_like_every_other_reply(chat: TestClient):
+    """Issue 21: /mydata showed raw ``**``, a question cut mid-word and ``agreement=none``."""
+    _, body = await say(chat, text="/aps", lang="en")
+    for pick in (6, 0):
+        _, body = await say(chat, token=option_tokens(body["reply"])[pick])
+    _, mine = await say(chat, text="/mydata")
+    html = mine["reply"]["messages"][0]
+    assert "**" not in html and "=" not in html.replace('="', "")
+    assert "Walkthrough: at “Which diploma do you have?”" in html or "at “Which diploma" in html
+    assert "Your answers: Another nationality; Yes: I have the diploma" in html
+
+
+# ---------------------------------------------------------------------- no cookies: the page's token
+
+
+async def cookieless(engine: Engine, **settings) -> TestClient:
+    """A browser that keeps no cookie at all (a third-party frame in Safari, Firefox's strict
+    mode, Chrome's third-party cookie blocking, or plain HTTP where Secure cookies cannot be set)."""
+    app = create_app(engine, WebSettings(secret=Secret(SECRET), **settings))
+    client = TestClient(TestServer(app, host="127.0.0.1"), cookie_jar=DummyCookieJar())
+    await client.start_server()
+    return client
+
+
+async def tell(client: TestClient, session: str | None, **body) -> tuple[str | None, dict]:
+    """What the page's script does: the token it keeps in the header, the one returned kept."""
+    headers = {HEADER: session} if session else {}
+    response = await client.post("/api/message", json=body, headers=headers)
+    return response.headers.get(HEADER, session), await response.json()
+
+
+async def test_the_walkthrough_works_without_any_cookie(knowledge):
+    """Issue 21: embedded on another site with third-party cookies blocked, the first click
+    said "these buttons belong to someone else". The page's script keeps its own token."""
+    client = await cookieless(make_engine(knowledge), frame_ancestors=("https://uni.example",))
+    try:
+        page = await (await client.get("/?lang=en")).text()
+        token = re.search(r'data-session="([^"]+)"', page)[1]
+        welcome_walk = re.search(r'name="token" value="([^"]+)"', page)[1]
+        token, body = await tell(client, token, token=welcome_walk)  # "Start the walkthrough"
+        assert "What is your nationality?" in body["reply"]["messages"][-1]
+        for pick in (6, 0, 0, 0, -1):
+            token, body = await tell(client, token, token=option_tokens(body["reply"])[pick])
+            assert body["reply"]["kind"] == "walkthrough", body
+        assert "You can apply for the RECE card" in body["reply"]["messages"][0]
+        # without the token, the same click is someone else's: it changes nothing
+        _, other = await tell(client, None, token=welcome_walk)
+        assert other["reply"]["kind"] in ("expired", "not_yours")
+        # a forged token is a new visitor, and the real one still has their walkthrough
+        forged = token.split(".")[0] + ".AAAAAAAAAAAAAAAAAAAAAA"
+        issued, fake = await tell(client, forged, text="/mydata")
+        assert issued != forged and "nothing stored" in fake["reply"]["messages"][0]
+        _, mine = await tell(client, token, text="/mydata")
+        assert "You can apply for the RECE card" in mine["reply"]["messages"][0]
+    finally:
+        await client.close()
+
+
+async def test_without_javascript_or_cookies_the_forms_carry_the_session(knowledge):
+    client = await cookieless(make_engine(knowledge))
+    try:
+        page = await (await client.get("/?lang=en")).text()
+        fields = dict(re.findall(r'name="(csrf|session)" value="([^"]+)"', page))
+        walk = re.search(r'name="token" value="([^"]+)"', page)[1]
+        step = await (await client.post("/?lang=en", data={**fields, "token": walk})).text()
+        assert "What is your nationality?" in step
+        option = re.findall(r'name="token" value="([^"]+)" class="choice option"', step)[6]
+        nxt = await (await client.post("/?lang=en", data={**fields, "token": option})).text()
+        assert "Have you finished your course?" in nxt
+        forged = {**fields, "session": fields["session"][:-2] + "xx"}
+        refused = await client.post("/?lang=en", data={**forged, "text": "fee"})
+        assert refused.status == 403 and ">fee</textarea>" in await refused.text()
+    finally:
+        await client.close()
+
+
+async def test_a_reload_gets_the_welcome_and_the_pending_step_without_a_message(knowledge):
+    """What the script shows after a reload or on the next page of the site: the welcome and
+    the step waiting for an answer, with buttons of its session, read without counting as a
+    message (twenty reloads do not trip the flood control)."""
+    client = await cookieless(make_engine(knowledge, flood_control=True))
+    try:
+        token, body = await tell(client, None, text="/aps", lang="en")
+        token, body = await tell(client, token, token=option_tokens(body["reply"])[6])
+        asked = body["reply"]["messages"][-1]
+        for _ in range(20):
+            response = await client.post("/api/resume", json={}, headers={HEADER: token})
+            resumed = await response.json()
+        assert resumed["known"] and resumed["lang"] == "en"
+        assert resumed["welcome"]["messages"][0].startswith("<p>Hello!")
+        assert resumed["pending"]["messages"] == [asked]
+        _, body = await tell(client, token, token=option_tokens(resumed["pending"])[0])
+        assert "Which diploma" in body["reply"]["messages"][0]
+        for unknown in (None, "forged.token"):
+            headers = {HEADER: unknown} if unknown else {}
+            gone = await (await client.post("/api/resume", json={}, headers=headers)).json()
+            assert gone == {"ok": True, "known": False}
+        # after /forget: a new token, and the old one no longer knows anything
+        new, forgotten = await tell(client, token, text="/forget")
+        assert forgotten["forgotten"] is True and new != token
+        after = await (await client.post("/api/resume", json={}, headers={HEADER: new})).json()
+        assert after["known"] and after["pending"] is None
+    finally:
+        await client.close()
+
+
+async def test_without_javascript_a_returning_visitor_sees_where_they_left_off(chat: TestClient):
+    _, body = await say(chat, text="/aps", lang="en")
+    await say(chat, token=option_tokens(body["reply"])[6])
+    html = await (await chat.get("/?lang=en")).text()
+    assert "Welcome back. Let&#x27;s continue where you left off." in html
+    assert "Have you finished your course?" in html
+    assert html.index("continue where you left off") < html.index("Have you finished")
+
+
+async def test_a_huge_message_without_javascript_comes_back_in_the_visitors_language(
+    chat: TestClient,
+):
+    """Issue 21: a 100 KB message without JavaScript gave a bare English 413 and lost the text."""
+    page = await (await chat.get("/?lang=fr")).text()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)[1]
+    huge = "ma très longue question " * 4200  # about 100 KB
+    refused = await chat.post("/?lang=fr", data={"text": huge, "csrf": csrf, "lang": "fr"})
+    html = await refused.text()
+    assert refused.status == 413 and '<html lang="fr">' in html
+    assert "la limite est de 1" in html and huge.strip() in html
+    beyond = await chat.post(
+        "/?lang=fr",
+        data=io.BytesIO(b"text=" + b"x" * 2_000_000),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    text = await beyond.text()
+    assert beyond.status == 413 and '<html lang="fr">' in text and "Raccourcissez" in text
+
+
+async def test_no_response_names_the_servers_software(chat: TestClient):
+    for response in (
+        await chat.get("/"),
+        await chat.get("/nope"),
+        await chat.post("/api/message", json={"text": "fee"}),
+        await chat.get("/robots.txt"),
+    ):
+        assert response.headers["Server"] == "aps-bot"
+        assert "Python" not in str(response.headers) and "aiohttp" not in str(response.headers)
 
 
 # ---------------------------------------------------------------------- without JavaScript

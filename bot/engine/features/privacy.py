@@ -8,17 +8,19 @@ from typing import TYPE_CHECKING
 from bot.engine import language
 from bot.engine.commands import N_, pgettext
 from bot.engine.features import reminders
-from bot.engine.reminders import day_of
+from bot.engine.reminders import day_of, iso
 from bot.engine.reply import Action, ActionKind, Reply, ReplyKind
 from bot.engine.router import Router
 from bot.knowledge.model import NodeKind, flow_context
-from bot.markup import Bold, BulletList, Inline, Paragraph, Text
+from bot.markup import Bold, BulletList, Inline, Paragraph, Text, plain_text, shorten
 
 if TYPE_CHECKING:
     from bot.engine.turn import Turn
+    from bot.knowledge.model import Node
     from bot.storage.records import Conversation
 
 router = Router("privacy")
+STEP_CHARS = 80  # a step's question in /mydata, cut at a word
 
 
 @router.command(pgettext("command name", "privacy"), N_("What I store about you, and why"))
@@ -71,25 +73,22 @@ async def mydata(turn: Turn, conv: Conversation | None, args: str) -> Reply:
     for c in data["conversations"]:
         state: Conversation = c["state"]
         node = turn.kb.flow.nodes.get(state.node or "")
-        where = (
-            turn.t.pgettext(
-                flow_context(node.id, "title" if node.kind is NodeKind.OUTCOME else "ask"),
-                node.title or node.ask,
-            )
-            if node
-            else t.gettext("no walkthrough")
-        )
-        answers = ", ".join(f"{k}={v}" for k, v in sorted(state.answers.items())) or "-"
+        where = step_name(turn, node) if node else t.gettext("no walkthrough")
         last = turn.t.date(dt.datetime.fromtimestamp(state.updated_at, dt.UTC).date())
         items.append(
             (
                 Text(
-                    t.gettext(
-                        "Walkthrough: at “{step}”; answers: {answers}; last active {date}"
-                    ).format(step=where.splitlines()[0][:80], answers=answers, date=last)
+                    t.gettext("Walkthrough: at “{step}”, last active {date}").format(
+                        step=where, date=last
+                    )
                 ),
             )
         )
+        answers = walkthrough_answers(turn, state)
+        if answers:
+            items.append(
+                (Text(t.gettext("Your answers: {answers}").format(answers="; ".join(answers))),)
+            )
     for reminder in data.get("reminders", []):
         items.append(
             (
@@ -121,6 +120,49 @@ async def mydata(turn: Turn, conv: Conversation | None, args: str) -> Reply:
         ),
         turn.msg(t.gettext("Send /forget to delete all of it.")),
     )
+
+
+def step_name(turn: Turn, node: Node) -> str:
+    """A step as /mydata names it: an outcome's title, or a question's own question (its bold
+    lead, without the explanation after it), cut at a word."""
+    t = turn.t
+    if node.kind is NodeKind.OUTCOME:
+        return t.pgettext(flow_context(node.id, "title"), node.title)
+    ask = turn.knowledge_text(flow_context(node.id, "ask"), node.ask)
+    first = ask[0] if ask else None
+    if isinstance(first, Paragraph) and first.children and isinstance(first.children[0], Bold):
+        text = plain_text((Paragraph(first.children[0].children),))
+    else:
+        text = plain_text(ask[:1])
+    return shorten(text, STEP_CHARS, at_word=True)
+
+
+def walkthrough_answers(turn: Turn, state: Conversation) -> list[str]:
+    """The answers the walkthrough keeps, as the user gave them: the label of each option
+    chosen, and each date typed, in the order of the questions."""
+    t = turn.t
+    flow = turn.kb.flow
+    out = []
+    for nid in dict.fromkeys(state.history):
+        node = flow.nodes.get(nid)
+        if node is None:
+            continue
+        if node.kind is NodeKind.QUESTION:
+            chosen = next(
+                (
+                    o
+                    for o in node.options
+                    if o.set and all(state.answers.get(k) == v for k, v in o.set.items())
+                ),
+                None,
+            )
+            if chosen is not None:
+                out.append(t.pgettext(flow_context(node.id, "options"), chosen.label))
+        elif node.store and node.store in state.answers:
+            day = iso(state.answers[node.store])
+            if day is not None:
+                out.append(f"{step_name(turn, node)} {t.date(day)}")
+    return out
 
 
 @router.command(pgettext("command name", "forget"), N_("Delete everything I store about you"))

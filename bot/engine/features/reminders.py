@@ -13,7 +13,7 @@ from babel.lists import format_list
 from bot.engine.commands import N_, Arg, pgettext
 from bot.engine.reminders import RECE, TITRE, compact, day_of, from_compact, iso, plan
 from bot.engine.reply import Choice, ChoiceKind, Reply, ReplyKind
-from bot.engine.router import Router
+from bot.engine.router import Router, not_here
 from bot.markup import Bold, BulletList, Paragraph, Text
 
 if TYPE_CHECKING:
@@ -23,6 +23,12 @@ if TYPE_CHECKING:
     from bot.storage.records import Conversation, Reminder
 
 router = Router("reminders")
+# a front end that cannot write to anyone later (the web page) has no reminders at all
+PUSHING = ("telegram", "discord", "console")
+NO_PUSH = N_(
+    "Reminders need a chat app that can write to you later, and this web page cannot. Use "
+    "aps-bot on Telegram or Discord for reminders, or note your deadline in your calendar."
+)
 RECE_WORDS = ("rece", "aps")  # "/remind aps 15/03/2027": the RECE or APS ends on that date
 
 
@@ -40,6 +46,8 @@ _COUNTDOWN_REMINDERS = {"expiry": TITRE, "renewal_window": TITRE, "card_end": RE
 def outcome_choice(turn: Turn, node: Node, answers: dict[str, str]) -> Choice | None:
     """ "Remind me before my deadline" under an outcome that counts down to a date the user
     gave, when that date is still to come."""
+    if not router.commands["remind"].works_on(turn.platform):
+        return None
     kind = _COUNTDOWN_REMINDERS.get(node.countdown)
     deadline = iso(answers.get(node.countdown_date, ""))
     if kind is None or deadline is None or deadline <= turn.today():
@@ -56,6 +64,8 @@ def outcome_choice(turn: Turn, node: Node, answers: dict[str, str]) -> Choice | 
 @router.command(
     pgettext("command name", "remind"),
     N_("Reminders before your deadline: /remind 15/03/2027"),
+    platforms=PUSHING,
+    elsewhere=NO_PUSH,
     arg=Arg(
         pgettext("option name", "date"),
         N_("When your titre expires, e.g. 15/03/2027 (or: aps 15/03/2027)"),
@@ -191,7 +201,12 @@ def describe(turn: Turn, reminder: Reminder) -> str:
     return template.format(days=days, date=t.date(deadline))
 
 
-@router.command(pgettext("command name", "reminders"), N_("List or cancel your reminders"))
+@router.command(
+    pgettext("command name", "reminders"),
+    N_("List or cancel your reminders"),
+    platforms=PUSHING,
+    elsewhere=NO_PUSH,
+)
 async def reminders(turn: Turn, conv: Conversation | None, args: str) -> Reply:
     return await on_reminders(turn)
 
@@ -240,6 +255,9 @@ async def on_button(turn: Turn, conv: Conversation | None, token: Token) -> Repl
     fields = token.fields
     if len(fields) != 2 or not turn.private:
         return turn.expired()
+    remind = router.commands["remind"]
+    if not remind.works_on(turn.platform):
+        return not_here(turn, remind)
     action, arg = fields
     key = turn.key
     store = turn.store

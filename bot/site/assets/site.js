@@ -1,8 +1,9 @@
 /* aps-bot static site: a little progressive JavaScript. Every page works without it.
  *
  * - search.html: loads the prebuilt index (search-index.json) and ranks the FAQ entries as you
- *   type. The query is normalised as the bot normalises questions (see bot/site/search_index.py):
- *   case, accents, punctuation, then the index's own phrase and word tables, then plural endings.
+ *   type, as the bot does: the index holds the bot's own ranking (see bot/site/search_index.py),
+ *   and a question is read as the bot reads it (numbers, case, accents, spellings, phrases, each
+ *   word's term, typos), then ranked by the same sums.
  * - walkthrough date pages: a date field that follows the same routes as the links below it.
  * - walkthrough pages: a Back button (the browser's history).
  */
@@ -25,129 +26,312 @@
       .trim();
   }
 
-  function escapeRegExp(s) {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  }
+  // ------------------------------------------------------------------ the index's tables
 
-  function defaultToken(word) {
-    if (/^\d+$/.test(word) && word.length < 3) return "";
-    return word;
-  }
+  var ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvwxyzWXYZ-_";
+  var DIGIT = {};
+  for (var a = 0; a < ALPHABET.length; a++) DIGIT[ALPHABET[a]] = a;
 
-  function Normaliser(index) {
-    var phrases = index.phrases || {};
-    var keys = Object.keys(phrases).sort(function (a, b) { return b.length - a.length; });
-    this.phraseRe = keys.length
-      ? new RegExp("(^|[^\\p{L}\\p{N}_])(" + keys.map(escapeRegExp).join("|") + ")(?![\\p{L}\\p{N}_])", "gu")
-      : null;
-    this.phrases = phrases;
-    this.words = index.words || {};
-  }
-
-  Normaliser.prototype.tokens = function (text) {
-    var folded = basicFold(text);
-    var self = this;
-    if (this.phraseRe) {
-      folded = folded.replace(this.phraseRe, function (_, before, phrase) {
-        return before + self.phrases[phrase];
-      });
-    }
+  // base 32, least significant digit first; the upper half of the alphabet says a digit follows
+  function readVarints(text) {
     var out = [];
-    folded.split(" ").forEach(function (word) {
-      if (!word) return;
-      var mapped = Object.prototype.hasOwnProperty.call(self.words, word)
-        ? self.words[word]
-        : defaultToken(word);
-      mapped.split(" ").forEach(function (t) { if (t) out.push(t); });
+    var n = 0;
+    var shift = 0;
+    for (var i = 0; i < text.length; i++) {
+      var digit = DIGIT[text[i]];
+      n += (digit & 31) * Math.pow(2, shift);
+      if (digit >= 32) shift += 5;
+      else { out.push(n); n = 0; shift = 0; }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ numbers, as the bot reads them
+
+  var WORD = "[\\p{L}\\p{N}_]";
+  var DATE_RE = new RegExp("(?<!" + WORD + ")\\p{Nd}{1,4}[/.-]\\p{Nd}{1,2}[/.-]\\p{Nd}{1,4}(?!" + WORD + ")", "gu");
+  var NUMBER_RE = new RegExp(
+    "(?<![\\p{L}\\p{N}_/])(\\p{Nd}{1,3}(?:[ \\u00a0\\u202f.,]\\p{Nd}{3})+(?:[.,]\\p{Nd}{1,2})?|\\p{Nd}+(?:[.,]\\p{Nd}{1,2})?)(?![\\p{Nd}/])",
+    "gu"
+  );
+
+  function canonical(raw) {
+    var digits = raw.replace(/[ \u00a0\u202f]/g, "");
+    var last = Math.max(digits.lastIndexOf("."), digits.lastIndexOf(","));
+    var whole = digits;
+    var decimals = "";
+    if (last >= 0) {
+      var tail = digits.slice(last + 1);
+      var separators = (digits.match(/[.,]/g) || []).length;
+      if ((separators > 1 || tail.length === 3) && tail.length === 3) {
+        whole = digits.replace(/[.,]/g, "");
+      } else {
+        whole = digits.slice(0, last).replace(/[.,]/g, "");
+        decimals = tail.replace(/0+$/, "");
+      }
+    }
+    whole = whole.replace(/^0+/, "") || "0";
+    return decimals ? ["#" + whole + "." + decimals, "#" + whole] : ["#" + whole];
+  }
+
+  function numberTokens(text) {
+    var found = [];
+    var rest = text.replace(DATE_RE, " ").replace(NUMBER_RE, function (_, number) {
+      found.push.apply(found, canonical(number));
+      return " ";
+    });
+    return [found, rest];
+  }
+
+  // ------------------------------------------------------------------ the bot's ranking
+
+  // optimal string alignment distance, or limit + 1 when it is over the limit
+  function osa(a, b, limit) {
+    var previous2 = [];
+    var previous = [];
+    for (var j = 0; j <= b.length; j++) previous.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var current = [i];
+      var least = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          value = Math.min(value, previous2[j - 2] + 1);
+        }
+        current.push(value);
+        if (value < least) least = value;
+      }
+      if (least > limit) return limit + 1;
+      previous2 = previous;
+      previous = current;
+    }
+    return Math.min(previous[b.length], limit + 1);
+  }
+
+  function lengths(table) {
+    var out = {};
+    Object.keys(table).forEach(function (key) {
+      var first = key.split(" ")[0];
+      out[first] = Math.max(out[first] || 0, key.split(" ").length);
+    });
+    return out;
+  }
+
+  // runs of words the table knows, longest first: replaced (spellings) or named (phrases)
+  function greedy(words, longest, table, least, replace) {
+    var out = [];
+    var i = 0;
+    while (i < words.length) {
+      var done = false;
+      for (var size = Math.min(longest[words[i]] || 0, words.length - i); size >= least; size--) {
+        var key = words.slice(i, i + size).join(" ");
+        if (has(table, key)) {
+          if (replace) out.push.apply(out, table[key].split(" "));
+          else out.push([key, table[key]]);
+          i += size;
+          done = true;
+          break;
+        }
+      }
+      if (!done) { out.push(words[i]); i++; }
+    }
+    return out;
+  }
+
+  function has(table, key) {
+    return Object.prototype.hasOwnProperty.call(table, key);
+  }
+
+  function top(raw, k) {
+    return Object.keys(raw)
+      .map(function (e) { return [+e, raw[e]]; })
+      .sort(function (x, y) { return y[1] - x[1] || x[0] - y[0]; })
+      .slice(0, k);
+  }
+
+  function Search(index) {
+    var self = this;
+    this.index = index;
+    this.settings = index.settings;
+    this.n = index.entries.length;
+    var scale = this.settings.weight_scale;
+    this.postings = index.postings.map(function (text) {
+      var numbers = readVarints(text);
+      var rows = [];
+      var e = 0;
+      for (var i = 0; i < numbers.length; i += 3) {
+        e += numbers[i];
+        rows.push([e, numbers[i + 1] / scale, numbers[i + 2]]);
+      }
+      return rows;
+    });
+    this.idf = this.postings.map(function (p) {
+      return Math.log(1 + (self.n - p.length + 0.5) / (p.length + 0.5));
+    });
+    this.exampleEntry = [];
+    index.example_entries.forEach(function (count, e) {
+      for (var i = 0; i < count; i++) self.exampleEntry.push(e);
+    });
+    var squares = this.exampleEntry.map(function () { return 0; });
+    this.saying = index.examples.map(function (text, t) {
+      var x = 0;
+      return readVarints(text).map(function (gap) {
+        x += gap;
+        squares[x] += self.idf[t] * self.idf[t];
+        return x;
+      });
+    });
+    this.exampleNorm = squares.map(Math.sqrt);
+    var totals = index.entries.map(function () { return 0; });
+    this.nbVocabulary = {};
+    var vocabularySize = 0;
+    this.postings.forEach(function (rows, t) {
+      rows.forEach(function (row) {
+        if (!row[2]) return;
+        totals[row[0]] += row[2];
+        if (!self.nbVocabulary[t]) { self.nbVocabulary[t] = true; vocabularySize++; }
+      });
+    });
+    var alpha = this.settings.nb_alpha;
+    this.nbNorm = totals.map(function (total) { return Math.log(total + alpha * vocabularySize); });
+    this.words = {};
+    this.correctable = [];
+    Object.keys(index.words).forEach(function (word) {
+      var value = index.words[word];
+      var ids = value ? readVarints(value).map(function (x) { return x - 1; }) : 0;
+      self.words[word] = ids;
+      if (ids && ids[0] >= 0 && word.length >= 4 && !/^\d+$/.test(word)) self.correctable.push(word);
+    });
+    this.correctable.sort();
+    this.spellingLen = lengths(index.spellings);
+    this.phraseLen = lengths(index.phrases);
+  }
+
+  Search.prototype.correct = function (word) {
+    if (word.length < 4 || /^\d+$/.test(word)) return null;
+    var limit = word.length >= 8 ? 2 : 1;
+    var best = null;
+    var bestDistance = limit + 1;
+    for (var i = 0; i < this.correctable.length; i++) {
+      var candidate = this.correctable[i];
+      if (Math.abs(candidate.length - word.length) > limit) continue;
+      var d = osa(word, candidate, limit);
+      if (d < bestDistance) { bestDistance = d; best = candidate; } // sorted: the first wins ties
+    }
+    return best;
+  };
+
+  // the question's terms and their factors (1, or less for a corrected typo)
+  Search.prototype.query = function (text) {
+    var self = this;
+    var out = {};
+    function add(term, factor) {
+      if (term >= 0 && !(out[term] >= factor)) out[term] = factor;
+    }
+    var split = numberTokens(text.slice(0, 500));
+    split[0].forEach(function (token) { if (has(self.index.tokens, token)) add(self.index.tokens[token], 1); });
+    var folded = basicFold(split[1]);
+    var words = greedy(folded ? folded.split(" ") : [], this.spellingLen, this.index.spellings, 1, true);
+    greedy(words, this.phraseLen, this.index.phrases, 2, false).forEach(function (chunk) {
+      if (typeof chunk !== "string") {
+        if (has(self.index.tokens, chunk[1])) add(self.index.tokens[chunk[1]], 1);
+        return;
+      }
+      var mapped = has(self.words, chunk) ? self.words[chunk] : null;
+      if (mapped === 0) return; // a stop word
+      if (mapped && mapped[0] >= 0) {
+        add(mapped[0], 1);
+      } else {
+        var fixed = self.correct(chunk);
+        if (fixed !== null) add(self.words[fixed][0], self.settings.correction);
+      }
+      if (mapped) add(mapped[1], 1);
     });
     return out;
   };
 
-  // ------------------------------------------------------------------ ranking
-
-  function oneEditApart(a, b) {
-    // optimal string alignment distance <= 1 (one insertion, deletion, substitution or swap)
-    if (a === b) return true;
-    var la = a.length, lb = b.length;
-    if (Math.abs(la - lb) > 1) return false;
-    var i = 0;
-    while (i < la && i < lb && a[i] === b[i]) i++;
-    if (la === lb) {
-      if (a.slice(i + 1) === b.slice(i + 1)) return true;
-      return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  Search.prototype.rank = function (text) {
+    var self = this;
+    var s = this.settings;
+    var query = this.query(text);
+    var terms = Object.keys(query).map(Number);
+    if (!terms.length) return [];
+    var raw = {};
+    terms.forEach(function (t) {
+      self.postings[t].forEach(function (row) { raw[row[0]] = (raw[row[0]] || 0) + row[1] * query[t]; });
+    });
+    var qNorm = Math.sqrt(terms.reduce(function (sum, t) { return sum + self.idf[t] * self.idf[t]; }, 0));
+    top(raw, s.candidates).forEach(function (leader) {
+      var e = leader[0];
+      var shared = {};
+      terms.forEach(function (t) {
+        self.saying[t].forEach(function (x) {
+          if (self.exampleEntry[x] === e) shared[x] = (shared[x] || 0) + self.idf[t] * self.idf[t] * query[t];
+        });
+      });
+      var closest = -1;
+      Object.keys(shared).forEach(function (x) { closest = Math.max(closest, shared[x] / self.exampleNorm[x]); });
+      if (closest >= 0) raw[e] += s.closeness * Math.pow(closest / qNorm, 3);
+    });
+    this.rules(raw, terms);
+    var leaders = top(raw, s.nb_candidates);
+    var said = terms.filter(function (t) { return self.nbVocabulary[t]; });
+    if (leaders.length && said.length && s.nb_weight) {
+      var floor = Math.log(s.nb_alpha);
+      var total = said.reduce(function (sum, t) { return sum + query[t]; }, 0);
+      var counts = {};
+      said.forEach(function (t) {
+        self.postings[t].forEach(function (row) { if (row[2]) counts[row[0] + ":" + t] = row[2]; });
+      });
+      var logs = leaders.map(function (leader) {
+        var e = leader[0];
+        return said.reduce(function (sum, t) {
+          var c = counts[e + ":" + t];
+          return sum + query[t] * (c ? Math.log(c + s.nb_alpha) : floor);
+        }, 0) - total * self.nbNorm[e];
+      });
+      var best = Math.max.apply(null, logs);
+      var weights = logs.map(function (v) { return Math.exp(v - best); });
+      var norm = weights.reduce(function (a, b) { return a + b; }, 0);
+      var scaleNb = s.nb_weight * leaders[0][1];
+      leaders.forEach(function (leader, i) { raw[leader[0]] += scaleNb * weights[i] / norm; });
     }
-    return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
-  }
-
-  function Search(index) {
-    this.index = index;
-    this.normaliser = new Normaliser(index);
-    this.vocabulary = Object.keys(index.postings);
-    this.n = index.entries.length;
-  }
-
-  Search.prototype.idf = function (token) {
-    var p = this.index.postings[token];
-    var df = p ? p.length / 2 : 1;
-    return Math.log(1 + this.n / df);
+    return top(raw, Infinity);
   };
 
-  // index tokens a query token stands for, each with a penalty (1 exact, less when guessed)
-  Search.prototype.expand = function (token, last) {
-    if (this.index.postings[token]) return [[token, 1]];
-    var found = [];
-    var vocabulary = this.vocabulary;
-    if (token.length >= 5) {
-      for (var i = 0; i < vocabulary.length; i++) {
-        if (oneEditApart(token, vocabulary[i])) found.push([vocabulary[i], 0.8]);
+  Search.prototype.rules = function (raw, terms) {
+    var index = this.index;
+    var named = {};
+    Object.keys(index.tokens).forEach(function (token) {
+      if (token[0] === "@" && terms.indexOf(index.tokens[token]) >= 0) named[token] = true;
+    });
+    var rece = index.rece.some(function (c) { return named[c]; });
+    var bilateral = index.bilateral.some(function (c) { return named[c]; });
+    var nations = index.nationalities.some(function (c) { return c && named[c]; });
+    if (!rece && !bilateral && !nations) return;
+    var boost = this.settings.nationality_boost;
+    Object.keys(raw).forEach(function (e) {
+      var scope = index.scopes[e];
+      var nation = index.nationalities[e];
+      if ((rece && !bilateral && scope === "bilateral") || (bilateral && !rece && scope === "rece")) {
+        delete raw[e];
+      } else if (nation && nations) {
+        if (named[nation]) raw[e] *= 1 + boost;
+        else delete raw[e];
       }
-    }
-    if (!found.length && last && token.length >= 3) {
-      for (var j = 0; j < vocabulary.length; j++) {
-        if (vocabulary[j].lastIndexOf(token, 0) === 0) found.push([vocabulary[j], 0.7]);
-      }
-    }
-    return found;
+    });
   };
 
   Search.prototype.run = function (query) {
-    var tokens = this.normaliser.tokens(query);
-    var seen = {};
-    tokens = tokens.filter(function (t) { return seen[t] ? false : (seen[t] = true); });
-    if (!tokens.length) return [];
-    var scores = {};
-    var total = 0;
-    var self = this;
-    tokens.forEach(function (token, k) {
-      var options = self.expand(token, k === tokens.length - 1);
-      var weight = options.length ? self.idf(options[0][0]) : Math.log(1 + self.n);
-      total += weight * 3;
-      var best = {};
-      options.forEach(function (option) {
-        var postings = self.index.postings[option[0]];
-        var idf = self.idf(option[0]);
-        for (var i = 0; i < postings.length; i += 2) {
-          var value = idf * postings[i + 1] * option[1];
-          if (!(postings[i] in best) || best[postings[i]] < value) best[postings[i]] = value;
-        }
-      });
-      Object.keys(best).forEach(function (e) { scores[e] = (scores[e] || 0) + best[e]; });
-    });
-    var ranked = Object.keys(scores)
-      .map(function (e) { return { entry: self.index.entries[e], score: scores[e] / total, order: +e }; })
-      .sort(function (a, b) { return b.score - a.score || a.order - b.order; });
+    var entries = this.index.entries;
+    var ranked = this.rank(query).filter(function (r) { return entries[r[0]]; });
     if (!ranked.length) return [];
-    // among equally good results, those the best one names as related come first
-    var best = ranked[0];
-    var related = best.entry[4] || [];
-    function rank(r) { return r === best ? -1 : related.indexOf(r.order) >= 0 ? 0 : 1; }
+    var best = ranked[0][1];
     return ranked
-      .sort(function (a, b) {
-        if (Math.abs(a.score - b.score) > 1e-9) return b.score - a.score;
-        return rank(a) - rank(b) || a.order - b.order;
-      })
-      .filter(function (r) { return r.score >= best.score * 0.25; })
-      .slice(0, 12);
+      .filter(function (r) { return r[1] >= best * 0.25; })
+      .slice(0, 12)
+      .map(function (r) { return { entry: entries[r[0]], score: r[1] }; });
   };
 
   // ------------------------------------------------------------------ search page
@@ -171,6 +355,7 @@
     var timer = null;
 
     function show(query) {
+      if (!search) return; // still loading: shown once the index is there
       list.textContent = "";
       if (!query.trim()) { status.textContent = box.dataset.empty; return; }
       var results = search.run(query);
@@ -199,22 +384,23 @@
     }
 
     var initial = new URLSearchParams(window.location.search).get("q") || "";
-    if (input) input.value = initial;
+    if (input) {
+      input.value = initial;
+      input.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(update, 120);
+      });
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        update();
+      });
+    }
     status.textContent = box.dataset.loading;
     fetch(box.dataset.index)
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (index) {
         search = new Search(index);
-        show(initial);
-        if (!input) return;
-        input.addEventListener("input", function () {
-          clearTimeout(timer);
-          timer = setTimeout(update, 120);
-        });
-        form.addEventListener("submit", function (event) {
-          event.preventDefault();
-          update();
-        });
+        show(input ? input.value : initial); // what was typed while it loaded
       })
       .catch(function () { status.textContent = box.dataset.failed; });
   }
@@ -275,5 +461,5 @@
   else start();
 
   // exposed for tests run in the browser
-  window.apsSearch = { Search: Search, Normaliser: Normaliser, basicFold: basicFold };
+  window.apsSearch = { Search: Search, basicFold: basicFold, readVarints: readVarints, numberTokens: numberTokens };
 })();

@@ -100,7 +100,7 @@ def test_console_shows_each_kind_of_first_reply_and_numbers_its_buttons() -> Non
     "Not what I asked", "did you mean", and "I don't know"."""
     script = (
         "how much does it cost? and where do I apply?\n2\n"
-        "how much does the rece cost\ncard papers\nhow do I open a bank account?\n/quit\n"
+        "how much does the rece card cost\ncard papers\nhow do I open a bank account?\n/quit\n"
     )
     result = run("console", "--database", "memory", "--lang", "en", stdin=script)
     assert result.returncode == 0, result.stderr

@@ -34,13 +34,16 @@ ok "built $wheel and $sdist ($((SECONDS - start)) s)"
 "$bin/check-wheel-contents" "$wheel"
 
 "$py" - "$wheel" "$sdist" <<'EOF'
-import sys, tarfile, zipfile
+import pathlib, sys, tarfile, zipfile
 wheel, sdist = sys.argv[1:]
 in_wheel = set(zipfile.ZipFile(wheel).namelist())
 root = sdist.rsplit("/", 1)[-1].removesuffix(".tar.gz")
 in_sdist = {n.removeprefix(root + "/") for n in tarfile.open(sdist).getnames()}
 knowledge = [f"{k}.yaml" for k in ("facts", "faq", "flow", "sources")]
-catalogs = [f"{lang}/LC_MESSAGES/messages.po" for lang in ("en", "fr")]
+# every language of the repository (catalogs, lexicons, example files), not a pinned list
+knowledge += [str(p.relative_to("knowledge")) for p in sorted(pathlib.Path("knowledge").glob("*/*.yaml"))]
+catalogs = [str(p.relative_to("locales")) for p in sorted(pathlib.Path("locales").glob("*/LC_MESSAGES/messages.po"))]
+catalogs += ["languages.yaml"]
 problems = [
     *(f"wheel lacks {n}" for n in (
         *(f"bot/_data/knowledge/{k}" for k in knowledge),

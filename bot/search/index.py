@@ -66,7 +66,9 @@ class FaqIndex:
         texts: dict[str, set[str]] = {}
         for code in self.languages:
             analyzer = Analyzer(reading_lexicons(code, lexicons))
-            mine = [_in_language(doc, code) for doc in docs]
+            # documents with nothing in this language (another language's out-of-scope questions)
+            # are left out: counted, they would change every word's rarity here
+            mine = [d for d in (_in_language(doc, code) for doc in docs) if d.fields]
             self._indexes[code] = LanguageIndex(code, mine, analyzer, rules, situations)
             texts[code] = _own_words(docs, code, analyzer)
         self._reader = LanguageReader(lexicons, texts)

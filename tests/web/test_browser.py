@@ -29,7 +29,7 @@ import pytest
 import yaml
 from site_helpers import build, js_tokens
 
-from bot.i18n import Catalogs
+from bot.i18n import Catalogs, catalog_languages
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.knowledge.model import faq_context, flow_context
 
@@ -49,7 +49,7 @@ ARTIFACTS = (
     Path(os.environ.get("APS_BOT_TEST_ARTIFACTS", ROOT / "tests" / "artifacts")) / "screenshots"
 )
 PHONE = {"width": 390, "height": 844}
-LANGS = ("en", "fr")
+LANGS = catalog_languages()  # every catalog, as the site builds them
 
 
 def _unavailable(why: str) -> None:

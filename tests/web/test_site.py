@@ -17,12 +17,13 @@ import pytest
 import yaml
 from site_helpers import BUILD_DAY, build, js_tokens, parse_page
 
+from bot.i18n import catalog_languages
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.site.search_index import Normaliser
 from bot.site.walk import walk
 
 ROOT = Path(__file__).resolve().parents[2]
-LANGS = ("en", "fr")
+LANGS = catalog_languages()  # every catalog, as the site builds them
 KB = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
 
 

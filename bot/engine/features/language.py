@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from bot.engine.commands import N_, Arg, ArgKind, pgettext
 from bot.engine.reply import Choice, Reply, ReplyKind
 from bot.engine.router import Router
+from bot.i18n import CHOICE_SEPARATOR
 from bot.language_status import FALLBACKS
 
 if TYPE_CHECKING:
@@ -51,9 +52,10 @@ def label(turn: Turn, code: str) -> str:
 
 @router.button("l")
 async def on_button(turn: Turn, conv: Conversation | None, token: Token) -> Reply:
-    f = token.fields
-    if len(f) == 1 and turn.engine.catalogs.choice(f[0]):
-        return await apply(turn, turn.engine.catalogs.choice(f[0]))
+    """A language (one field), or a language in progress and its fallback (two)."""
+    choice = turn.engine.catalogs.choice(CHOICE_SEPARATOR.join(token.fields))
+    if choice and 1 <= len(token.fields) <= 2:
+        return await apply(turn, choice)
     return turn.expired()
 
 
@@ -70,7 +72,7 @@ async def apply(turn: Turn, code: str) -> Reply:
         r.messages.append(beta_notice(turn))
         r.choices = [
             Choice(
-                turn.token("l", (catalogs.get(f"{turn.t.code}+{other}").choice,)),
+                turn.token("l", (turn.t.code, other)),
                 turn.t.gettext("Show untranslated texts in {language}").format(
                     language=catalogs.language_name(other, turn.t.code)
                 ),

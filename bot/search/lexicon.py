@@ -114,6 +114,7 @@ def build(
     if segmenter:
         known = [fold(str(t)) for t in terms] + stops
         known += [p for ps in phrases.values() for p in ps]
+        known += [fold(str(w)) for pair in spellings.items() for w in pair]
         cutter = Segmenter(segmenter, known)
 
     def cut(text: str) -> str:

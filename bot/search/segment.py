@@ -56,9 +56,12 @@ class Segmenter:
         if method not in SEGMENTERS:
             raise ValueError(f"unknown segmenter {method!r} ({', '.join(SEGMENTERS)})")
         self.method = method
-        self.words = frozenset(w for w in words if w and _HAN_RUN.fullmatch(w))
+        # the Han runs of the lexicon's words ("拿到offer" gives "拿到")
+        self.words = frozenset(
+            part for w in words for part in space_runs(w).split() if _HAN_RUN.fullmatch(part)
+        )
         self._longest = min(max((len(w) for w in self.words), default=1), _LONGEST_WORD)
-        self._jieba = _jieba(self.words) if method == "jieba" else None
+        self._jieba = None  # loaded on the first run to cut (its dictionary is large and slow)
         self._cut = lru_cache(maxsize=8192)(self._cut_run)  # runs recur; bounded (user input)
 
     def split(self, words: Iterable[str]) -> list[str]:
@@ -73,7 +76,11 @@ class Segmenter:
         return out
 
     def _cut_run(self, run: str) -> tuple[str, ...]:
-        if self._jieba is not None:
+        if run in self.words:  # the lexicon's own phrases: loading it needs no dictionary
+            return (run,)
+        if self.method == "jieba":
+            if self._jieba is None:
+                self._jieba = _jieba(self.words)
             return tuple(w for w in self._jieba.cut(run, False) if w.strip())
         return tuple(self._bigrams(run))
 

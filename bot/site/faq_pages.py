@@ -191,11 +191,20 @@ class FaqPages:
 
     def search_index(self) -> dict:
         builder = search_index.IndexBuilder(self.code, self.kb.faq.index.analyzer)
+        # the example questions of the languages the bot reads this language's questions with,
+        # among those the browser can cut into words (written with spaces: no segmenter)
+        lexicons = self.kb.faq.index.index_of(self.code).analyzer.lexicons
+        spaced = {code for code, lexicon in lexicons.items() if lexicon.segmenter is None}
         for entry in self.kb.faq.entries:
             fields: list[tuple[int, str]] = [(search_index.TITLE, self.title(entry.id))]
             fields += [(search_index.TITLE, title) for title in self._titles(entry.id)]
             fields += [(search_index.KEYWORD, k) for ks in entry.keywords.values() for k in ks]
-            fields += [(search_index.EXAMPLE, q) for qs in entry.examples.values() for q in qs]
+            fields += [
+                (search_index.EXAMPLE, q)
+                for lang, qs in entry.examples.items()
+                if lang in spaced
+                for q in qs
+            ]
             fields.append((search_index.BODY, plain_text(self.body_blocks(entry.id))))
             builder.add(
                 entry.id,

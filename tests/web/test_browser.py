@@ -280,7 +280,7 @@ def test_searching_timbre_fiscal_finds_the_fee_entry(open_page, site_url, words,
     assert str(len(hrefs)) in status
     screenshot(page, f"site-{lang}-search")
     audit(page)
-    page.locator("#results").get_by_role("link", name=words.faq(lang, "fee")).click()
+    page.locator("#results").get_by_role("link", name=words.faq(lang, "fee"), exact=True).click()
     assert page.locator("h1").inner_text() == words.faq(lang, "fee")
 
 

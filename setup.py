@@ -18,7 +18,8 @@ setup(
     package_data={
         "bot._data.knowledge": ["**/*.yaml", "**/*.md"],
         # the catalogs, and which languages are still being translated (bot/language_status.py)
-        "bot._data.locales": ["*/LC_MESSAGES/messages.po", "languages.yaml"],
+        # (and the translators' notes: locales/README.md, a language's GLOSSARY.md)
+        "bot._data.locales": ["*/LC_MESSAGES/messages.po", "languages.yaml", "*.md", "*/*.md"],
         "bot.site": ["assets/*"],  # the static site's stylesheet and script
         "bot.web": ["static/*"],  # the web chat's script, stylesheet and embed script
     },

@@ -83,17 +83,20 @@ ok "aps-bot check: $(tail -n 1 "$work/check.out")"
 
 as_user aps-bot ask --json "combien coute la carte" >"$work/fr.json"
 as_user aps-bot ask --json --lang en "how much does the card cost" >"$work/en.json"
+as_user aps-bot ask --json "居留卡要多少钱" >"$work/zh.json"  # the segmenter's library, installed
 as_user aps-bot ask "combien coute la carte" >"$work/fr.txt"
 as_user python - "$work" <<'EOF' || fail "aps-bot ask"
 import json, pathlib, sys
 work = pathlib.Path(sys.argv[1])
-fr, en = (json.loads((work / f"{lang}.json").read_text()) for lang in ("fr", "en"))
+fr, en, zh = (json.loads((work / f"{lang}.json").read_text()) for lang in ("fr", "en", "zh"))
+assert zh["lang"] == "zh" and zh["id"] == fr["id"], zh
+assert any("\u4e00" <= c <= "\u9fff" for c in zh["answer"]), "the Chinese answer is not in Chinese"
 text = (work / "fr.txt").read_text()
 assert fr["id"] and fr["answer"].strip() and fr["lang"] == "fr", fr
 assert en["id"] == fr["id"] and en["lang"] == "en", en
 assert fr["answer"] != en["answer"], "the French answer is the English one: no catalog was read"
 assert text.startswith(fr["answer"].splitlines()[0]), text[:200]
-print(f"package-check: ok: aps-bot ask: {fr['id']!r} ({fr['score']}), in French and English")
+print(f"package-check: ok: aps-bot ask: {fr['id']!r} ({fr['score']}), in French, English and Chinese")
 EOF
 
 printf '/lang fr\n/aps\n1\n' | as_user aps-bot console --database memory >"$work/console.out" 2>&1 \

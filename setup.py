@@ -3,8 +3,8 @@ and ``locales/`` folders become the data folders ``bot/_data/knowledge`` and ``b
 of the wheel, next to the code that reads them (bot/resources.py finds them there).
 
 Only the run-time files are mapped: the knowledge YAML at any depth (with its Markdown notes, for
-whoever copies the folder to edit it) and the ``.po`` catalogs, which the bot reads directly when
-no compiled ``.mo`` is there. The sdist carries the same sources (MANIFEST.in), never a ``.mo``.
+whoever copies the folder to edit it), the ``.po`` catalogs, which the bot reads directly when
+no compiled ``.mo`` is there, and ``locales/languages.yaml`` (the languages still in progress). The sdist carries the same sources (MANIFEST.in), never a ``.mo``.
 ``make package-check`` fails when a file tracked under those folders is missing from the wheel.
 """
 
@@ -17,7 +17,9 @@ setup(
     package_dir=DATA,
     package_data={
         "bot._data.knowledge": ["**/*.yaml", "**/*.md"],
-        "bot._data.locales": ["*/LC_MESSAGES/messages.po"],
+        # the catalogs, and which languages are still being translated (bot/language_status.py)
+        # (and the translators' notes: locales/README.md, a language's GLOSSARY.md)
+        "bot._data.locales": ["*/LC_MESSAGES/messages.po", "languages.yaml", "*.md", "*/*.md"],
         "bot.site": ["assets/*"],  # the static site's stylesheet and script
         "bot.web": ["static/*"],  # the web chat's script, stylesheet and embed script
     },

@@ -47,6 +47,17 @@ TARGETS: list[tuple[str, str, Callable[[dict], bool] | None]] = [
         ">= 0.80",
         lambda r: r["faq_test_first_reply_right_fr"] >= 0.8,
     ),
+    # issue 22: Chinese right in the first reply at least as often as French, misleading no more
+    (
+        "faq_test_first_reply_right_zh",
+        ">= faq_test_first_reply_right_fr",
+        lambda r: r["faq_test_first_reply_right_zh"] >= r["faq_test_first_reply_right_fr"],
+    ),
+    (
+        "faq_test_misleading_zh",
+        "<= faq_test_misleading_fr",
+        lambda r: r["faq_test_misleading_zh"] <= r["faq_test_misleading_fr"],
+    ),
     ("faq_test_one_tap", ">= 0.95", lambda r: r["faq_test_one_tap"] >= 0.95),
     ("faq_test_misleading", "<= 0.03", lambda r: r["faq_test_misleading"] <= 0.03),
     ("faq_test_menu_share", "<= 0.10", lambda r: r["faq_test_menu_share"] <= 0.1),

@@ -327,8 +327,17 @@ def run(with_baseline: bool = True) -> dict:
     test, folds = stats["test/all"], summary(held_out(kb))["folds/all"]
     result = {
         "faq_test_first_reply_right": test["first_reply_right"],
-        "faq_test_first_reply_right_en": stats["test/en"]["first_reply_right"],
-        "faq_test_first_reply_right_fr": stats["test/fr"]["first_reply_right"],
+        # per language: every language of the set (en, fr, zh…), read from it
+        **{
+            f"faq_test_first_reply_right_{key.split('/')[1]}": s["first_reply_right"]
+            for key, s in stats.items()
+            if key.startswith("test/") and key != "test/all"
+        },
+        **{
+            f"faq_test_misleading_{key.split('/')[1]}": s["misleading"]
+            for key, s in stats.items()
+            if key.startswith("test/") and key != "test/all"
+        },
         "faq_test_one_tap": test["one_tap"],
         "faq_test_misleading": test["misleading"],
         "faq_test_menu_share": test["menu_share"],

@@ -4,6 +4,14 @@ English strings are the msgids, in the code and in the knowledge YAML (with a ``
 such as ``faq:fee.answer``). Each language is a catalog ``locales/<lang>/LC_MESSAGES/messages.po``;
 adding a language is adding a catalog, nothing else.
 
+A language still being translated is marked ``beta`` in ``locales/languages.yaml`` (see
+`bot.language_status`): its untranslated strings show in English, or in French for a user who
+asks for that (`/lang`), and ``aps-bot check`` counts its missing strings as warnings.
+
+A catalog's format locale may name a script (Chinese says ``zh_Hans``): a platform locale selects
+the catalog only when it is written in that script, so ``zh-TW`` (Traditional) does not get the
+Simplified catalog, while ``zh``, ``zh-hans`` and ``zh-CN`` do.
+
 Catalogs are read from the compiled ``.mo`` when it is at least as new as the ``.po`` (``make``
 compiles them), else straight from the ``.po`` (about 10 ms more per language), so a fresh checkout
 and an installed wheel, which ships the ``.po`` only, work too.
@@ -20,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
@@ -28,6 +37,7 @@ from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
 from bot import resources
+from bot.language_status import FALLBACKS, STATUS_FILE, LanguageStatus, read_statuses
 
 DOMAIN = "messages"
 FIRST_OF_MONTH = "d MMMM y"  # the English pattern; CLDR's long date for en_GB is the same
@@ -35,28 +45,75 @@ SOURCE_LANGUAGE = "en"  # the msgids are English: always available, even without
 DEFAULT_LOCALES_DIR = resources.locales_dir()  # the installation's own; see bot/resources.py
 
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
+CHOICE_SEPARATOR = "+"  # a stored choice "es+fr": Spanish, its untranslated strings in French
 
 
 @lru_cache(maxsize=512)  # platforms send the same few locale codes over and over
 def normalise_locale(code: str | None) -> str | None:
     """The language part of a platform locale: ``fr-FR``, ``fr_FR``, ``FR`` → ``fr``; junk → None."""
+    parsed = _parse(code)
+    if parsed is not None:
+        return parsed.language
     if not code:
         return None
-    code = code.strip().replace("-", "_")
-    try:
-        return Locale.parse(code).language
-    except (ValueError, UnknownLocaleError, TypeError):
-        head = code.split("_", 1)[0].lower()
-        return head if _LANG_RE.match(head) else None
+    head = code.strip().replace("-", "_").split("_", 1)[0].lower()
+    return head if _LANG_RE.match(head) else None
+
+
+@lru_cache(maxsize=512)
+def locale_script(code: str | None) -> str | None:
+    """The script a platform locale is written in, as CLDR says: ``zh-TW`` → ``Hant``, ``zh`` and
+    ``zh-hans`` → ``Hans``, ``fr-FR`` → ``Latn``; None when unknown."""
+    parsed = _parse(code)
+    if parsed is None:
+        return None
+    if parsed.script:
+        return parsed.script
+    likely = get_global("likely_subtags")
+    for key in (str(parsed), parsed.language):
+        full = likely.get(key)
+        if full:
+            parts = full.split("_")
+            if len(parts) > 1 and len(parts[1]) == 4:
+                return parts[1]
+    return None
+
+
+def _parse(code: str | None) -> Locale | None:
+    """`code` as a CLDR locale, dropping what CLDR cannot read from its end (Telegram may send
+    ``zh-hans-raw``)."""
+    if not code or not isinstance(code, str):
+        return None
+    parts = code.strip().replace("-", "_").split("_")
+    while parts:
+        try:
+            return Locale.parse("_".join(parts))
+        except (ValueError, UnknownLocaleError, TypeError):
+            parts.pop()
+    return None
 
 
 @dataclass(frozen=True)
 class Lang:
-    """One language: its translations and formatters. Get it from `Catalogs.get`."""
+    """One language: its translations and formatters. Get it from `Catalogs.get`.
+
+    Attributes:
+        code: the catalog's code (``fr``, ``zh``).
+        fallback: for a language in progress, the language its untranslated strings show in
+            ("" for a complete language, whose strings are all there).
+    """
 
     code: str
     translations: NullTranslations
     locale: Locale
+    fallback: str = ""
+
+    @property
+    def choice(self) -> str:
+        """What to store to get this language back: ``es``, or ``es+fr`` (French fallback)."""
+        if self.fallback and self.fallback != SOURCE_LANGUAGE:
+            return f"{self.code}{CHOICE_SEPARATOR}{self.fallback}"
+        return self.code
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
@@ -128,17 +185,57 @@ class Catalogs:
     ) -> None:
         self.locales_dir = Path(locales_dir)
         self._langs: dict[str, Lang] = {}
+        self._files: dict[str, Path] = {}
         for po in _catalog_files(self.locales_dir):
             code = po.parent.parent.name
             translations = _load(po)
+            self._files[code] = po
             self._langs[code] = Lang(code, translations, _format_locale(code, translations))
         if SOURCE_LANGUAGE not in self._langs:
             none = NullTranslations()
             self._langs[SOURCE_LANGUAGE] = Lang(
                 SOURCE_LANGUAGE, none, _format_locale(SOURCE_LANGUAGE, none)
             )
+        # a language in progress: its untranslated strings in English, or in French on request
+        self.statuses: dict[str, LanguageStatus] = read_statuses(self.locales_dir / STATUS_FILE)[0]
+        self._variants: dict[str, Lang] = {}  # "es+fr" -> Spanish with French fallback
+        for code, status in self.statuses.items():
+            if status.beta and code in self._langs:
+                for fallback in FALLBACKS:
+                    if fallback in self._langs and fallback != code:
+                        self._variants[f"{code}{CHOICE_SEPARATOR}{fallback}"] = self._with(
+                            code, fallback
+                        )
+                default_variant = self._variants.get(f"{code}{CHOICE_SEPARATOR}{status.fallback}")
+                if default_variant is not None:
+                    self._langs[code] = default_variant
         self.default = default if default in self._langs else SOURCE_LANGUAGE
         self._codes = tuple(sorted(self._langs))
+        self._scripts = {code: _script_of(lang.locale) for code, lang in self._langs.items()}
+
+    def _with(self, code: str, fallback: str) -> Lang:
+        """Language `code` whose untranslated strings show in `fallback`."""
+        translations = _load(self._files[code])
+        if fallback != SOURCE_LANGUAGE:  # English needs no fallback: the msgids are English
+            translations.add_fallback(self._langs[fallback].translations)
+        lang = self._langs[code]
+        return Lang(code, translations, lang.locale, fallback=fallback)
+
+    def is_beta(self, code: str) -> bool:
+        status = self.statuses.get(code)
+        return bool(status and status.beta)
+
+    @lru_cache(maxsize=32)  # noqa: B019 (one Catalogs per process; a catalog is read once)
+    def completeness(self, code: str) -> float:
+        """The share of the catalog's strings translated into `code` (1.0 for English)."""
+        po = self._files.get(code)
+        if po is None or code == SOURCE_LANGUAGE:
+            return 1.0
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        messages = [m for m in catalog if m.id]
+        done = sum(1 for m in messages if all(_forms(m.string)))
+        return done / len(messages) if messages else 1.0
 
     @property
     def languages(self) -> list[str]:
@@ -151,16 +248,33 @@ class Catalogs:
 
     def language_name(self, code: str, in_language: str | None = None) -> str:
         """The name of language `code` in `in_language` (by default in itself), from CLDR, with a
-        capital first letter: ``Français``, ``English``; `code` itself if CLDR has no name."""
-        return _language_name(code, in_language or code)
+        capital first letter: ``Français``, ``English``, ``中文 (简体)`` (a catalog whose format
+        locale names a script is named with it); `code` itself if CLDR has no name."""
+        lang = self._langs.get(code)
+        named = f"{code}_{lang.locale.script}" if lang and lang.locale.script else code
+        return _language_name(named, in_language or code)
 
     def get(self, code: str | None) -> Lang:
-        return self._langs.get(code or "", self._langs[self.default])
+        """The language `code` names (a catalog's code, or a stored choice such as ``es+fr``)."""
+        code = code or ""
+        return self._variants.get(code) or self._langs.get(code, self._langs[self.default])
 
     def supported(self, code: str | None) -> str | None:
-        """`code` normalised if it is a language we have a catalog for, else None."""
+        """`code` normalised if it is a language we have a catalog for, in the script the
+        catalog is written in, else None (``zh-TW`` is not the Simplified ``zh`` catalog)."""
         lang = normalise_locale(code)
-        return lang if lang in self._langs else None
+        if lang not in self._langs:
+            return None
+        script, wanted = locale_script(code), self._scripts.get(lang)
+        if script and wanted and script != wanted:
+            return None
+        return lang
+
+    def choice(self, code: str | None) -> str | None:
+        """A stored choice (``fr``, ``es+fr``) if it still names a language we have, else None."""
+        if code in self._variants:
+            return code
+        return self.supported(code)
 
 
 @lru_cache(maxsize=256)
@@ -180,6 +294,16 @@ def catalog_languages(locales_dir: Path = DEFAULT_LOCALES_DIR) -> tuple[str, ...
 
 def _catalog_files(locales_dir: Path) -> list[Path]:
     return sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def _forms(string: str | tuple | list) -> tuple:
+    return tuple(string) if isinstance(string, tuple | list) else (string,)
+
+
+def _script_of(locale: Locale) -> str | None:
+    """The script a catalog is written in: its format locale's (``zh_Hans``), else CLDR's likely
+    script for it."""
+    return locale.script or locale_script(str(locale))
 
 
 def _format_locale(code: str, translations: NullTranslations) -> Locale:

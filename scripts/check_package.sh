@@ -34,13 +34,16 @@ ok "built $wheel and $sdist ($((SECONDS - start)) s)"
 "$bin/check-wheel-contents" "$wheel"
 
 "$py" - "$wheel" "$sdist" <<'EOF'
-import sys, tarfile, zipfile
+import pathlib, sys, tarfile, zipfile
 wheel, sdist = sys.argv[1:]
 in_wheel = set(zipfile.ZipFile(wheel).namelist())
 root = sdist.rsplit("/", 1)[-1].removesuffix(".tar.gz")
 in_sdist = {n.removeprefix(root + "/") for n in tarfile.open(sdist).getnames()}
 knowledge = [f"{k}.yaml" for k in ("facts", "faq", "flow", "sources")]
-catalogs = [f"{lang}/LC_MESSAGES/messages.po" for lang in ("en", "fr")]
+# every language of the repository (catalogs, lexicons, example files), not a pinned list
+knowledge += [str(p.relative_to("knowledge")) for p in sorted(pathlib.Path("knowledge").glob("*/*.yaml"))]
+catalogs = [str(p.relative_to("locales")) for p in sorted(pathlib.Path("locales").glob("*/LC_MESSAGES/messages.po"))]
+catalogs += ["languages.yaml"]
 problems = [
     *(f"wheel lacks {n}" for n in (
         *(f"bot/_data/knowledge/{k}" for k in knowledge),
@@ -80,17 +83,20 @@ ok "aps-bot check: $(tail -n 1 "$work/check.out")"
 
 as_user aps-bot ask --json "combien coute la carte" >"$work/fr.json"
 as_user aps-bot ask --json --lang en "how much does the card cost" >"$work/en.json"
+as_user aps-bot ask --json "居留卡要多少钱" >"$work/zh.json"  # the segmenter's library, installed
 as_user aps-bot ask "combien coute la carte" >"$work/fr.txt"
 as_user python - "$work" <<'EOF' || fail "aps-bot ask"
 import json, pathlib, sys
 work = pathlib.Path(sys.argv[1])
-fr, en = (json.loads((work / f"{lang}.json").read_text()) for lang in ("fr", "en"))
+fr, en, zh = (json.loads((work / f"{lang}.json").read_text()) for lang in ("fr", "en", "zh"))
+assert zh["lang"] == "zh" and zh["id"] == fr["id"], zh
+assert any("\u4e00" <= c <= "\u9fff" for c in zh["answer"]), "the Chinese answer is not in Chinese"
 text = (work / "fr.txt").read_text()
 assert fr["id"] and fr["answer"].strip() and fr["lang"] == "fr", fr
 assert en["id"] == fr["id"] and en["lang"] == "en", en
 assert fr["answer"] != en["answer"], "the French answer is the English one: no catalog was read"
 assert text.startswith(fr["answer"].splitlines()[0]), text[:200]
-print(f"package-check: ok: aps-bot ask: {fr['id']!r} ({fr['score']}), in French and English")
+print(f"package-check: ok: aps-bot ask: {fr['id']!r} ({fr['score']}), in French, English and Chinese")
 EOF
 
 printf '/lang fr\n/aps\n1\n' | as_user aps-bot console --database memory >"$work/console.out" 2>&1 \

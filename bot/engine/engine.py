@@ -220,7 +220,7 @@ class Engine:
             text=text,
             guess=kb.faq.index.guess_lang,
         )
-        decision = decide(kb.faq.index, text)
+        decision = decide(kb.faq.index, text, lang=code)
         turn = await self.turn(kb, self.catalogs.get(code), None, "ask", "ask")
         return FaqLookup(decision, code, faq.faq_reply(turn, decision, private=True))
 

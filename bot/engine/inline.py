@@ -70,7 +70,7 @@ async def inline_answers(
     answers: list[InlineAnswer] = []
     entries: list[FaqEntry]
     if query.strip():
-        decision = decide(kb.faq.index, query)
+        decision = decide(kb.faq.index, query, lang=t.code)
         ids = dict.fromkeys((*decision.shown, *decision.offered))
         entries = [kb.faq.by_id[i] for i in ids][:limit]
         if decision.kind == COMPOSED:

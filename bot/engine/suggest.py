@@ -59,7 +59,7 @@ def faq_suggestions(engine: Engine, text: str, lang: Lang, limit: int = 25) -> l
     if not typed:
         ids = [e.id for e in faq.entries]
     else:
-        decision = decide(faq.index, text)
+        decision = decide(faq.index, text, lang=lang.code)
         ids = list(dict.fromkeys((*decision.shown, *decision.offered)))
         ids += [i for i, t in titles.items() if typed in fold(t) and i not in ids]
     today = dt.datetime.fromtimestamp(engine.clock(), dt.UTC).date()

@@ -111,8 +111,9 @@ class Turn:
         return self._today
 
     def parse_date(self, text: str) -> dt.date | None:
-        """A date the user typed, with the month names of every language we have a catalog for."""
-        return parse_date(text, self.engine.catalogs.codes)
+        """A date the user typed, with the month names of every language we have a catalog for
+        (a date without its year, "3月15日", is the nearest one to today)."""
+        return parse_date(text, self.engine.catalogs.codes, self.today())
 
     # ------------------------------------------------------------------ replies
 

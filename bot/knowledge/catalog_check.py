@@ -1,6 +1,10 @@
 """Are the catalogs complete? Every user-facing string, in the code and in the knowledge, in every
 language, with every plural form filled and the same placeholders as the English; a translation
-keeps the English's ⚠️, and an FAQ short answer stays short in every language."""
+keeps the English's ⚠️, and an FAQ short answer stays short in every language.
+
+A language marked beta in ``locales/languages.yaml`` may be incomplete: its missing strings are
+counted in one warning (with how much is done), and what it does translate is checked like the
+rest."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from babel.messages.pofile import read_po
 from bot.knowledge.checks import SHORT_MAX_CHARS, WARNING_SIGN, short_length
 from bot.knowledge.extract import KINDS, messages
 from bot.knowledge.yamlfile import KnowledgeError, Problem, load_yaml
+from bot.language_status import STATUS_FILE, read_statuses
 from bot.markup import MarkupError, parse, placeholders
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -64,9 +69,19 @@ def check_catalogs(
         problems.append(
             Problem(_rel(locales_dir, root), 0, "the en and fr catalogs are both required")
         )
+    status_file = locales_dir / STATUS_FILE
+    statuses, status_problems = read_statuses(status_file)
+    problems += [Problem(_rel(status_file, root), n, m) for n, m in status_problems]
+    for code in statuses:
+        if code not in catalogs:
+            problems.append(
+                Problem(_rel(status_file, root), 1, f"{code}: no catalog locales/{code}/ for it")
+            )
 
     wanted = list(source_messages(knowledge_dir, root))
     for lang, (po_name, catalog) in catalogs.items():
+        beta = lang in statuses and statuses[lang].beta
+        missing: list[Problem] = []
         seen: set[tuple[str | None, str]] = set()
         for file, line, context, msgid in wanted:
             singular = msgid[0] if isinstance(msgid, tuple) else msgid
@@ -89,7 +104,7 @@ def check_catalogs(
             if isinstance(msgid, tuple) and len(forms) < catalog.num_plurals:
                 forms = (*forms, *([""] * (catalog.num_plurals - len(forms))))
             if not all(forms):
-                problems.append(
+                missing.append(
                     Problem(po_name, entry.lineno, f"{lang}: missing translation of {short!r}")
                 )
                 continue
@@ -121,6 +136,20 @@ def check_catalogs(
                             po_name, entry.lineno, f"{lang}: translation drops a %(…)d placeholder"
                         )
                     )
+        if beta and missing:
+            done = 1 - len(missing) / max(len(seen), 1)
+            problems.append(
+                Problem(
+                    po_name,
+                    missing[0].line,
+                    f"{lang} (beta): {len(missing)} of {len(seen)} strings not translated yet "
+                    f"({done:.0%} done); they show in the fallback language "
+                    f"({statuses[lang].fallback})",
+                    warning=True,
+                )
+            )
+        else:
+            problems += missing
     return problems
 
 

@@ -34,10 +34,10 @@ CLAIMS_FILE = "claims.yaml"
 REQUIRED_LANGS = ("en", "fr")
 # a number as either language writes it: 964, 2,800.53, 2 800,53 (not the end of a longer one)
 _NUM = r"(?<![\d.,])(?:\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
-_MONEY = re.compile(rf"€\s?({_NUM})|({_NUM})\s?(?:€|euros?\b|EUR\b)", re.IGNORECASE)
-_UNITS = {
-    "hours": re.compile(rf"({_NUM})[\s-]?(?:h\b|hours?\b|heures?\b)", re.IGNORECASE),
-    "days": re.compile(rf"({_NUM})[\s-]?(?:days?\b|jours?\b)", re.IGNORECASE),
+_MONEY = re.compile(rf"€\s?({_NUM})|({_NUM})\s?(?:€|euros?\b|EUR\b|欧元)", re.IGNORECASE)
+_UNITS = {  # English, French and Chinese units (小时: hours, 天: days)
+    "hours": re.compile(rf"({_NUM})[\s-]?(?:h\b|hours?\b|heures?\b|小时)", re.IGNORECASE),
+    "days": re.compile(rf"({_NUM})[\s-]?(?:days?\b|jours?\b|天)", re.IGNORECASE),
 }
 _SPACES = re.compile(r"\s+")
 

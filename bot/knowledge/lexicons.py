@@ -11,9 +11,11 @@ from typing import Any
 from bot.knowledge.yamlfile import KnowledgeError, LineDict, LineList, Problem, load_yaml
 from bot.search.lexicon import Lexicon, build, stemmers, valid_concept_name
 from bot.search.normalise import fold
+from bot.search.segment import SEGMENTERS
 
 LEXICON_DIR = "lexicon"
 _KEYS = {"language", "stemmer", "stop_words", "concepts", "spellings"}
+_MORE_KEYS = {"borrows", "segmenter", "terms"}
 
 
 def load_lexicons(folder: Path, display: str) -> tuple[dict[str, Lexicon], list[Problem]]:
@@ -29,6 +31,7 @@ def load_lexicons(folder: Path, display: str) -> tuple[dict[str, Lexicon], list[
         return {}, problems
     lexicons: dict[str, Lexicon] = {}
     owner: dict[str, tuple[str, str, int]] = {}  # folded phrase -> (concept, file, line)
+    borrowed: list[tuple[str, int, str]] = []  # (file, line, language) to check once all are read
     for file in files:
         name = f"{display}/{file.name}"
         try:
@@ -39,6 +42,14 @@ def load_lexicons(folder: Path, display: str) -> tuple[dict[str, Lexicon], list[
         lexicon = _one(data, file.stem, name, problems, owner)
         if lexicon is not None:
             lexicons[lexicon.lang] = lexicon
+            line = data.line_of("borrows")
+            borrowed += [(name, line, code) for code in lexicon.borrows]
+    codes = {file.stem for file in files}
+    for name, line, code in borrowed:
+        if code not in codes:
+            problems.append(
+                Problem(name, line, f"borrows {code!r}, which has no lexicon file ({code}.yaml)")
+            )
     return lexicons, problems
 
 
@@ -49,9 +60,10 @@ def _one(data: Any, code: str, name: str, problems: list[Problem], owner: dict) 
     if not isinstance(data, LineDict):
         error(1, "a lexicon must be a mapping (language, stemmer, stop_words, concepts, spellings)")
         return None
+    allowed = _KEYS | _MORE_KEYS
     for key in data:
-        if key not in _KEYS:
-            error(data.line_of(key), f"unknown key {key!r} (allowed: {', '.join(sorted(_KEYS))})")
+        if key not in allowed:
+            error(data.line_of(key), f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})")
     lang = data.get("language")
     if lang != code:
         error(data.line_of("language"), f"language must be {code!r}, the file's name")
@@ -59,8 +71,29 @@ def _one(data: Any, code: str, name: str, problems: list[Problem], owner: dict) 
     if stemmer not in stemmers():
         error(
             data.line_of("stemmer"),
-            f"stemmer must be a Snowball algorithm ({', '.join(stemmers())}); got {stemmer!r}",
+            f"stemmer must be a Snowball algorithm or none ({', '.join(stemmers())}); "
+            f"got {stemmer!r}",
         )
+    borrows = data.get("borrows") or []
+    if not isinstance(borrows, list) or not all(isinstance(b, str) for b in borrows):
+        error(data.line_of("borrows"), "borrows must be a list of language codes")
+        borrows = []
+    if code in borrows:
+        error(data.line_of("borrows"), f"a language cannot borrow from itself ({code})")
+        borrows = [b for b in borrows if b != code]
+    segmenter = data.get("segmenter") or ""
+    if segmenter and segmenter not in SEGMENTERS:
+        error(
+            data.line_of("segmenter"),
+            f"segmenter must be one of {', '.join(SEGMENTERS)} (or left out); got {segmenter!r}",
+        )
+        segmenter = ""
+    terms = data.get("terms") or []
+    if not isinstance(terms, list) or not all(isinstance(t, str) and fold(t) for t in terms):
+        error(data.line_of("terms"), "terms must be a list of words the segmenter keeps whole")
+        terms = []
+    if terms and not segmenter:
+        error(data.line_of("terms"), "terms are for a segmenter: name one, or leave them out")
     stop_words = data.get("stop_words") or []
     if not isinstance(stop_words, list) or not all(isinstance(w, str) for w in stop_words):
         error(data.line_of("stop_words"), "stop_words must be a list of words")
@@ -104,4 +137,13 @@ def _one(data: Any, code: str, name: str, problems: list[Problem], owner: dict) 
             clean.setdefault(str(concept), []).append(phrase)
     if lang != code or stemmer not in stemmers():
         return None
-    return build(code, stemmer, stop_words, spellings, clean)
+    return build(
+        code,
+        stemmer,
+        stop_words,
+        spellings,
+        clean,
+        borrows=borrows,
+        segmenter=segmenter,
+        terms=terms,
+    )

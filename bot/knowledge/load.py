@@ -30,6 +30,7 @@ from bot.knowledge.checks import unknown_keys as _unknown_keys
 from bot.knowledge.faq_search import SCOPES, build_index, load_rules
 from bot.knowledge.lexicons import LEXICON_DIR, load_lexicons
 from bot.knowledge.load_citations import check_citations
+from bot.knowledge.load_examples import EXAMPLES_DIR, OUT_OF_SCOPE_KEY, load_examples, merged
 from bot.knowledge.load_facts import fact_checked
 from bot.knowledge.load_facts import load_facts as _load_facts
 from bot.knowledge.load_flow import load_flow as _load_flow
@@ -94,7 +95,10 @@ def load_knowledge(
             problems += exc.problems
     lexicons, lexicon_problems = load_lexicons(path / LEXICON_DIR, _display(path / LEXICON_DIR))
     problems += lexicon_problems
-    for file in sorted((path / LEXICON_DIR).glob("*.yaml")):
+    for file in [
+        *sorted((path / LEXICON_DIR).glob("*.yaml")),
+        *sorted((path / EXAMPLES_DIR).glob("*.yaml")),
+    ]:
         digest.update(file.read_bytes())
     if problems:
         raise KnowledgeError(problems)
@@ -111,6 +115,13 @@ def load_knowledge(
     flow = _load_flow(raw["flow.yaml"], sources, names, flow_c, path / "flow.yaml", facts)
     faq_c = _Collector(_display(path / "faq.yaml"))
     faq = _load_faq(raw["faq.yaml"], sources, names, faq_c, lexicons)
+    examples_dir = path / EXAMPLES_DIR
+    if faq is not None:
+        files, example_problems = load_examples(
+            examples_dir, _display(examples_dir), set(faq.by_id), set(lexicons)
+        )
+        faq_c.problems += example_problems
+        faq = _with_examples(faq, files)
     if flow is not None and faq is not None:
         check_citations(
             sources,
@@ -175,6 +186,24 @@ def load_knowledge(
         sources=MappingProxyType(sources),
         version=digest.hexdigest()[:8],
         warnings=tuple(sorted(p for p in problems if p.warning)),
+    )
+
+
+def _with_examples(faq: Faq, files: Mapping[str, Mapping[str, tuple[str, ...]]]) -> Faq:
+    """The FAQ with each language file's example questions (knowledge/examples/<lang>.yaml)
+    added to its entries and to the questions no entry answers."""
+    if not files:
+        return faq
+    entries = tuple(
+        dataclasses.replace(e, examples=MappingProxyType(merged(e.examples, e.id, files)))
+        for e in faq.entries
+    )
+    out_of_scope = merged(faq.out_of_scope, OUT_OF_SCOPE_KEY, files)
+    return dataclasses.replace(
+        faq,
+        entries=entries,
+        by_id=MappingProxyType({e.id: e for e in entries}),
+        out_of_scope=MappingProxyType(out_of_scope),
     )
 
 

@@ -10,6 +10,10 @@
 A knowledge text is in one known language and is stemmed with that language's stemmer. A question
 may mix languages, so each of its words keeps one candidate per language, and the index keeps
 the candidates it knows (`QueryTerm`).
+
+An analyzer reads with the lexicons it is given: each language's index has its own (its language
+and the ones it borrows from, `bot.search.index`). A language written without spaces has its Han
+runs cut into words by its lexicon's segmenter (`bot.search.segment`) before anything else.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from functools import lru_cache
 
 from bot.search.lexicon import CONCEPT, Lexicon
 from bot.search.normalise import MAX_QUERY_CHARS, fold
+from bot.search.segment import space_runs
 
 NUMBER = "#"
 SURFACE = "="  # the word as written (folded), next to its stem or concept: exact words count more
@@ -77,10 +82,14 @@ class QueryTerm:
 
 
 class Analyzer:
-    """Turns knowledge texts and questions into search terms, with every language's lexicon."""
+    """Turns knowledge texts and questions into search terms, with the lexicons given (the first
+    one's segmenter, or the first segmenter among them, cuts text written without spaces)."""
 
     def __init__(self, lexicons: Mapping[str, Lexicon]) -> None:
         self.lexicons = dict(lexicons)
+        self.segmenter = next(
+            (lx.segmenter for lx in self.lexicons.values() if lx.segmenter is not None), None
+        )
         self.stop_words = frozenset().union(*(lx.stop_words for lx in self.lexicons.values()))
         self.spellings: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.phrases: dict[tuple[str, ...], str] = {}  # several words -> concept token
@@ -135,8 +144,12 @@ class Analyzer:
 
     def _words(self, text: str) -> tuple[list[str], list[str]]:
         """Number tokens, and the folded words with other spellings replaced."""
+        if self.segmenter is not None:
+            text = space_runs(text)  # "4个月": the number alone, so that it is read as one
         numbers, rest = number_tokens(text)
         words = fold(rest).split()
+        if self.segmenter is not None:
+            words = self.segmenter.split(words)
         out: list[str] = []
         i = 0
         longest = self._spelling_len
@@ -254,4 +267,6 @@ class Analyzer:
     def language_votes(self, text: str) -> dict[str, int]:
         """How many words of `text` are stop words of one language only, per language."""
         words = fold(text[:MAX_QUERY_CHARS]).split()
+        if self.segmenter is not None:
+            words = self.segmenter.split(words)
         return {lang: sum(1 for w in words if w in only) for lang, only in self.lang_words.items()}

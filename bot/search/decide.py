@@ -62,7 +62,7 @@ class DecisionPolicy:
     compose_share: float = 0.5
     max_composed: int = 3
     compose_floor: float = 0.2
-    lead_floor: float = 0.17
+    lead_floor: float = 0.14
     unknown_floor: float = 0.15
     menu_floor: float = 0.1
     menu_terms: int = 3
@@ -104,10 +104,13 @@ def decide(
     text: str,
     answers: Mapping[str, str] | None = None,
     policy: DecisionPolicy = POLICY,
+    lang: str | None = None,
 ) -> Decision:
-    """The first reply to `text` (`answers`: the asker's walkthrough answers, if any)."""
-    result = index.search(text, limit=CANDIDATES, answers=answers)
-    return decide_result(result, _parts(index, text, answers, policy), policy)
+    """The first reply to `text` (`answers`: the asker's walkthrough answers, if any; `lang`:
+    the asker's language, where to search when the question's words do not tell)."""
+    read = index.language_of(text, lang)  # the question's language: its parts are read in it too
+    result = index.search(text, limit=CANDIDATES, answers=answers, lang=read)
+    return decide_result(result, _parts(index, text, answers, policy, read), policy)
 
 
 def decide_result(
@@ -155,7 +158,11 @@ def _rest(ids: list[str], shown: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _parts(
-    index: FaqIndex, text: str, answers: Mapping[str, str] | None, policy: DecisionPolicy
+    index: FaqIndex,
+    text: str,
+    answers: Mapping[str, str] | None,
+    policy: DecisionPolicy,
+    lang: str | None = None,
 ) -> tuple[str, ...]:
     """The entries answering each part of a question that asks two things (or three): each part
     asked alone gets a direct answer. () when it asks one thing, or its parts lead to one entry."""
@@ -164,7 +171,7 @@ def _parts(
         return ()
     found: list[str] = []
     for part in parts[:4]:
-        result = index.search(part, limit=CANDIDATES, answers=answers)
+        result = index.search(part, limit=CANDIDATES, answers=answers, lang=lang)
         if result.terms < policy.part_terms:
             continue
         alone = decide_result(result, (), policy)

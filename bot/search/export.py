@@ -2,7 +2,7 @@
 runs in the browser (``bot/site/assets/site.js``) on the bot's own numbers, so that the site
 finds what the chat finds.
 
-What is exported is what `FaqIndex` ranks with: each term's BM25F weight per entry, how many
+What is exported is what one language's index (`LanguageIndex`) ranks with: each term's BM25F weight per entry, how many
 times each entry's questions say it (naive Bayes), each example question's terms (closeness),
 the rules' concepts, and for every word the index has seen the term the search reads it as.
 """
@@ -14,20 +14,20 @@ from dataclasses import dataclass
 
 from bot.search.analyze import SURFACE, Analyzer, QueryTerm
 from bot.search.bayes import NB_ALPHA, NB_CANDIDATES, NB_WEIGHT
-from bot.search.index import (
+from bot.search.language_index import (
     _CANDIDATES,
     CLOSENESS,
     CORRECTION_FACTOR,
     K1,
     NATIONALITY_BOOST,
     B,
-    FaqIndex,
+    LanguageIndex,
 )
 
 
 @dataclass(frozen=True)
 class RankingTables:
-    """Everything `FaqIndex` ranks with, as plain data.
+    """Everything a `LanguageIndex` ranks with, as plain data.
 
     Attributes:
         entry_ids: the entries, in the index's order (the numbers below).
@@ -56,7 +56,7 @@ class RankingTables:
     settings: dict[str, float]
 
 
-def ranking_tables(index: FaqIndex) -> RankingTables:
+def ranking_tables(index: LanguageIndex) -> RankingTables:
     """The tables of `index` (read-only: nothing of the index changes)."""
     analyzer: Analyzer = index.analyzer
     said_as_is = {t[1:] for t in index._idf if t.startswith(SURFACE)}  # every content word

@@ -1,410 +1,169 @@
-"""`FaqIndex`: ranked FAQ search, built once when the knowledge loads.
+"""`FaqIndex`: the FAQ search, one index per language, built once when the knowledge loads.
 
-Every entry is indexed in every language at once, over all its fields (example questions, title,
-answer, detail, keywords, and the figures it states), so a question typed in French, English or
-a mix of both meets the same entry; only the answer's language depends on the user.
+Every language's texts are indexed on their own (`bot.search.language_index`): the entries'
+example questions, keywords, titles and answers written in that language, and nothing of the
+others. A question is searched in the index of the language it is written in
+(`bot.search.reading`: its script, then its words), or, when its words do not tell, in the
+asker's language. So adding or editing one language's examples, lexicon or translations cannot
+change the answers to questions in another language: ``tests/test_languages_apart.py`` checks it
+on every English and French question of eval/questions.yaml.
 
-Ranking is BM25F: a word weighs by its rarity across entries (idf), by the field it is found in,
-and with diminishing returns when repeated; a long question full of context still finds the
-entry its rare words point to. Three rules then use what the question names:
+Languages still help each other through what they share on purpose:
 
-- the RECE card named, no bilateral country: entries only about bilateral APS are left out, and
-  the other way round;
-- a nationality: that country's entry is preferred, other countries' entries are left out;
-- a figure ("75 €", "2 734,55"): the entries that state it are found through the figures field.
-
-A naive-Bayes model learned from the entries' own questions (`bot.search.bayes`) then weighs in
-among the leading candidates, and `SearchResult.confident` (`bot.search.result`) decides between
-answering, "did you mean" and "I don't know".
-
-Cost: each (word, entry) weight is computed at build time; a query walks the posting lists of
-its rarer words only (common words are scored by look-up on the candidates found), so a query
-costs about the same on 100 entries as on 10,000. A word the index does not know is corrected to
-the nearest known word within one or two edits (`bot.search.typos`).
+- concepts, by name: ``@cost`` is "fee" in English, "prix" in French and "费用" in Chinese, so a
+  question meets an entry whose text says the idea in other words or another language;
+- borrowed words: a lexicon lists the languages its questions borrow from (``borrows``: Chinese
+  questions use French legal terms and English abbreviations), and its index reads them with
+  those languages' lexicons too;
+- the source language: an entry not translated yet into a language (a language in progress,
+  `knowledge/languages.yaml`) is indexed there with its English title and answer, which is what
+  the asker will read.
 """
 
 from __future__ import annotations
 
-import heapq
-import math
-from collections import defaultdict
+import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from operator import itemgetter
 
-from bot.search.analyze import NUMBER, Analyzer, QueryTerm
-from bot.search.bayes import NB_CANDIDATES, NB_FIELDS, NB_WEIGHT, NaiveBayes
-from bot.search.lexicon import CONCEPT, Lexicon
-from bot.search.result import (
-    ANSWER_THRESHOLD,
-    OUT_OF_SCOPE,
-    SUGGEST_SHARE,
-    SUGGEST_THRESHOLD,
-    Match,
-    SearchResult,
-    score_of,
-)
-from bot.search.situation import Situation, SituationReader, leave_out, prefer
-from bot.search.typos import Corrector
+from bot.search.analyze import NUMBER, Analyzer
+from bot.search.language_index import IndexDoc, LanguageIndex, SearchRules
+from bot.search.lexicon import Lexicon
+from bot.search.reading import LanguageReader
+from bot.search.result import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, Match, SearchResult
+from bot.search.situation import Situation
 
-# --- ranking (BM25F), calibrated on the dev half of eval/questions.yaml --------------------------
-FIELD_WEIGHTS = {
-    "title": 2.0,
-    "keywords": 2.0,
-    "examples": 1.5,
-    "answer": 1.0,
-    "more": 0.4,
-    "figures": 2.5,
-}
-K1 = 3.0  # how fast repeating a word stops adding weight
-B = 0.9  # how much a long field is discounted
-CORRECTION_FACTOR = 0.8  # a typo-corrected word counts a little less
-_CHOSEN_CACHE = 50_000  # question words whose term is remembered
-CLOSENESS = 3.0  # weight of the best cosine between the question and one example question
-_CANDIDATES = 3  # entries whose example questions are compared with the question
-NATIONALITY_BOOST = 0.3  # an entry about the nationality the question names
-# --- cost ------------------------------------------------------------------------------------------
-_RARE_MIN = 32  # posting lists up to this long are always walked …
-_RARE_SHARE = 0.02  # … and up to this share of the entries in a large knowledge base
-
-
-@dataclass(frozen=True)
-class IndexDoc:
-    """What the index needs of one FAQ entry.
-
-    Attributes:
-        entry_id: the entry's id.
-        fields: ``(field, lang, text)`` triples; field is a key of `FIELD_WEIGHTS`.
-        figures: number tokens of the figures the entry states (every dated value).
-        scope: ``rece`` or ``bilateral`` when the entry applies to that status only.
-        nationality: the concept of the nationality the entry is about, if any.
-    """
-
-    entry_id: str
-    fields: tuple[tuple[str, str, str], ...] = ()
-    figures: tuple[str, ...] = ()
-    scope: str = ""
-    nationality: str = ""
-
-
-@dataclass(frozen=True)
-class SearchRules:
-    """Which concepts (names, without "@") name the RECE card, and which a bilateral APS."""
-
-    rece: frozenset[str] = frozenset()
-    bilateral: frozenset[str] = frozenset()
+SOURCE_LANGUAGE = "en"  # the knowledge is written in English: the fallback of every language
+FALLBACK_FIELDS = ("title", "answer", "more")  # what an asker reads in English until translated
+_LANG_TEXTS = ("title", "answer", "more")  # translations: one language each, they tell languages
 
 
 class FaqIndex:
-    """An inverted index over FAQ entries. Build once; `search` is read-only and thread-safe."""
+    """The FAQ's search in every language. Build once; `search` is read-only and thread-safe.
+
+    Args:
+        docs: the entries, each with its fields in every language.
+        lexicons: one per language; a language has an index when it has a lexicon.
+        rules: which concepts name the RECE card and which a bilateral APS.
+        situations: the asker's situations (`bot.search.situation`).
+    """
 
     def __init__(
         self,
         docs: Iterable[IndexDoc],
         lexicons: Mapping[str, Lexicon],
-        rules: SearchRules = SearchRules(),
+        rules: SearchRules | None = None,
         situations: Iterable[Situation] = (),
     ) -> None:
-        self.analyzer = Analyzer(lexicons)
+        docs = list(docs)
+        rules = rules or SearchRules()
+        situations = tuple(situations)
         self.rules = rules
-        self.situations = SituationReader(tuple(situations), self.analyzer)
-        self.entry_ids: list[str] = []
-        self._scope: list[str] = []
-        self._nationality: list[str] = []
-        counts: list[dict[tuple[str, str], int]] = []  # entry -> (field, term) -> count
-        lengths: list[dict[str, int]] = []  # entry -> field -> number of terms
-        example_terms: list[list[frozenset[str]]] = []  # entry -> each example's terms
-        surface: set[str] = set()  # folded words seen, for typo correction
-        lang_words: dict[str, set[str]] = defaultdict(set)
-        nb_counts: list[dict[str, int]] = []
-        # example questions, word for word (stop words aside) -> their entry, if only one
-        self._exact: dict[tuple[str, ...], int] = {}
-        shared_examples: set[tuple[str, ...]] = set()
-
-        for doc in docs:
-            self.entry_ids.append(doc.entry_id)
-            self._scope.append(doc.scope)
-            self._nationality.append(CONCEPT + doc.nationality if doc.nationality else "")
-            tf: dict[tuple[str, str], int] = defaultdict(int)
-            length: dict[str, int] = defaultdict(int)
-            examples: list[frozenset[str]] = []
-            said: dict[str, int] = defaultdict(int)  # the terms of the entry's question-like fields
-            for name, lang, text in doc.fields:
-                terms, words = self.analyzer.doc_analysis(text, lang)
-                if name in NB_FIELDS:
-                    for term in terms:
-                        said[term] += 1
-                if name == "examples" and terms:
-                    examples.append(frozenset(terms))
-                    if doc.entry_id != OUT_OF_SCOPE:  # never an answer, even word for word
-                        key = tuple(words)  # content words: stop words are left out already
-                        if self._exact.setdefault(key, len(counts)) != len(counts):
-                            shared_examples.add(key)
-                for term in terms:
-                    tf[(name, term)] += 1
-                length[name] += len(terms)
-                surface.update(w for w in words if len(w) >= 4 and not w.isdigit())
-                if name in ("title", "answer", "more"):  # translations: one language each
-                    lang_words[lang].update(words)
-            for token in doc.figures:
-                tf[("figures", token)] += 1
-            length["figures"] += len(doc.figures)
-            counts.append(tf)
-            lengths.append(length)
-            example_terms.append(examples)
-            nb_counts.append(said)
-
-        n = max(len(self.entry_ids), 1)
-        average = {
-            name: max(sum(ln.get(name, 0) for ln in lengths) / n, 1.0) for name in FIELD_WEIGHTS
-        }
-        df: dict[str, int] = defaultdict(int)
-        for tf in counts:
-            for term in {t for _, t in tf}:
-                df[term] += 1
-        self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-
-        # BM25F: per entry and term, the weighted, length-normalised frequency, saturated
-        self._weights: list[dict[str, float]] = []
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for e, tf in enumerate(counts):
-            pseudo: dict[str, float] = defaultdict(float)
-            for (name, term), count in tf.items():
-                norm = 1 - B + B * lengths[e][name] / average[name]
-                pseudo[term] += FIELD_WEIGHTS[name] * count / norm
-            weights = {t: self._idf[t] * f / (K1 + f) for t, f in pseudo.items()}
-            self._weights.append(weights)
-            for t, w in weights.items():
-                self._postings[t].append((e, w))
-        self._rare_cap = max(_RARE_MIN, int(n * _RARE_SHARE))
-        self._bayes = NaiveBayes(nb_counts)
-        # per entry: each example question's norm, and term -> the examples that say it
-        self._example_norms: list[list[float]] = []
-        self._example_terms: list[dict[str, tuple[int, ...]]] = []
-        for entry in example_terms:
-            self._example_norms.append(
-                [math.sqrt(sum(self._idf[t] ** 2 for t in terms)) for terms in entry]
-            )
-            said: dict[str, list[int]] = defaultdict(list)
-            for i, terms in enumerate(entry):
-                for t in terms:
-                    said[t].append(i)
-            self._example_terms.append({t: tuple(ix) for t, ix in said.items()})
-        self._nations = frozenset(n for n in self._nationality if n)
-        self._rece = frozenset(CONCEPT + c for c in rules.rece)
-        self._bilateral = frozenset(CONCEPT + c for c in rules.bilateral)
-        self._ruled = self._nations | self._rece | self._bilateral  # concepts a rule acts on
-
-        self._position = {entry_id: e for e, entry_id in enumerate(self.entry_ids)}
-        self._corrector = Corrector(surface)
-        self._chosen: dict[QueryTerm, tuple[str | None, float]] = {}  # see _query
-        for key in shared_examples:
-            del self._exact[key]  # said of two entries: it decides nothing
-        # words typical of one language only (in the translated titles and answers: example
-        # questions mix languages as students do), to guess a question's language
-        self._lang_only = {
-            lang: frozenset(
-                w for w in words if all(w not in o for k, o in lang_words.items() if k != lang)
-            )
-            for lang, words in lang_words.items()
-        }
+        self.languages = tuple(sorted(lexicons))
+        self.default = SOURCE_LANGUAGE if SOURCE_LANGUAGE in lexicons else self.languages[0]
+        # every lexicon at once: what the site's search tables are computed with
+        self.analyzer = Analyzer(lexicons)
+        self._indexes: dict[str, LanguageIndex] = {}
+        texts: dict[str, set[str]] = {}
+        for code in self.languages:
+            analyzer = Analyzer(reading_lexicons(code, lexicons))
+            # documents with nothing in this language (another language's out-of-scope questions)
+            # are left out: counted, they would change every word's rarity here
+            mine = [d for d in (_in_language(doc, code) for doc in docs) if d.fields]
+            self._indexes[code] = LanguageIndex(code, mine, analyzer, rules, situations)
+            texts[code] = _own_words(docs, code, analyzer)
+        self._reader = LanguageReader(lexicons, texts)
+        self.entry_ids = self._indexes[self.default].entry_ids
 
     def __len__(self) -> int:
         return len(self.entry_ids)
 
-    # ------------------------------------------------------------------ search
+    @property
+    def situations(self):
+        """The asker's situations, as the default language's index reads them."""
+        return self._indexes[self.default].situations
 
-    def search(
-        self, text: str, limit: int = 3, answers: Mapping[str, str] | None = None
-    ) -> SearchResult:
-        """Rank entries for `text`; matches under `SUGGEST_THRESHOLD`, and runners-up far
-        behind the best, are left out.
+    def index_of(self, lang: str) -> LanguageIndex:
+        """The index of language `lang` (the default language's if it has none)."""
+        return self._indexes.get(lang) or self._indexes[self.default]
 
-        Args:
-            answers: the asker's walkthrough answers, if any: with the cues in `text`, they tell
-                the asker's situation (`bot.search.situation`), which re-ranks the entries.
-        """
-        situations = self.situations.read(text, answers)
-        ranked, terms, words = self._rank(text, limit + 2, situations)
-        names = tuple(s.name for s in situations)
-        runner_up = score_of(ranked[1][1]) if len(ranked) > 1 else 0.0
-        if ranked and ranked[0][0] == OUT_OF_SCOPE:
-            # closest to the questions no entry answers: "I don't know", not a wrong entry
-            return SearchResult(
-                " ".join(words)[:200], (), round(runner_up, 4), terms, True, situations=names
-            )
-        unanswered = next((r for e, r in ranked if e == OUT_OF_SCOPE), 0.0)
-        ranked = [(e, r) for e, r in ranked if e != OUT_OF_SCOPE][:limit]
-        matches: list[Match] = []
-        top = ranked[0][1] if ranked else 0.0
-        for entry_id, r in ranked:
-            score = score_of(r)
-            if score < SUGGEST_THRESHOLD or (matches and r < top * SUGGEST_SHARE):
-                break
-            matches.append(Match(entry_id, round(score, 4)))
-        exact = self._exact.get(tuple(self.analyzer.content_words(text)))
-        if exact is not None:
-            # one of an entry's own examples, word for word: that entry is the answer, unless a
-            # rule left it out (rarely needed: it is nearly always ranked first already)
-            mine = self.entry_ids[exact]
-            found = dict(ranked).get(mine)
-            if found is None:
-                found = dict(self._rank(text, len(self.entry_ids), situations)[0]).get(mine)
-            if found is not None:
-                others = [m for m in matches if m.entry_id != mine]
-                matches = [Match(mine, round(score_of(found), 4)), *others][:limit]
-            else:
-                exact = None
-        return SearchResult(
-            " ".join(words)[:200],
-            tuple(matches),
-            round(runner_up, 4),
-            terms,
-            exact=exact is not None,
-            unanswered=round(unanswered / top, 4) if top else 0.0,
-            situations=names,
-        )
+    def language_of(self, text: str, lang: str | None = None) -> str:
+        """The language to read `text` in: the one it is written in, else `lang` (the asker's),
+        else the default language."""
+        guessed = self._reader.guess(text)
+        if guessed is not None:
+            return guessed
+        return lang if lang in self._indexes else self.default
 
-    def rank(
-        self, text: str, limit: int = 3, answers: Mapping[str, str] | None = None
-    ) -> list[tuple[str, float]]:
-        """The best `limit` entries for `text` with their raw scores, before any threshold."""
-        ranked = self._rank(text, limit + 1, self.situations.read(text, answers))[0]
-        return [(e, r) for e, r in ranked if e != OUT_OF_SCOPE][:limit]
-
-    def _rank(
-        self, text: str, limit: int, situations: tuple[Situation, ...] = ()
-    ) -> tuple[list[tuple[str, float]], int, list[str]]:
-        query, words = self._query(text)
-        if not query:
-            return [], 0, words
-        named = {t for t in query if t.startswith(CONCEPT)}
-
-        # walk the rarer words' posting lists to find candidates; score common words by look-up
-        ordered = sorted(query.items(), key=lambda tf: len(self._postings[tf[0]]))
-        raw: dict[int, float] = {}
-        get = raw.get
-        common: list[tuple[str, float]] = []
-        for term, factor in ordered:
-            postings = self._postings[term]
-            if len(postings) > self._rare_cap and raw:
-                common.append((term, factor))
-            elif factor == 1.0:
-                for e, w in postings:
-                    raw[e] = get(e, 0.0) + w
-            else:
-                for e, w in postings:
-                    raw[e] = get(e, 0.0) + w * factor
-        for e in raw:
-            weights = self._weights[e]
-            for term, factor in common:
-                w = weights.get(term)
-                if w:
-                    raw[e] += w * factor
-
-        # the best idf-weighted cosine with one of the entry's example questions, for the
-        # leading candidates: a question worded like an example gets that entry's answer
-        idf = self._idf
-        q_weight = [(t, idf[t] ** 2 * f) for t, f in query.items()]
-        q_norm = math.sqrt(sum(idf[t] ** 2 for t in query))
-        leaders = heapq.nlargest(_CANDIDATES, raw.items(), key=itemgetter(1))
-        for e, _ in leaders:
-            said = self._example_terms[e]
-            shared: dict[int, float] = {}
-            for t, w in q_weight:
-                for i in said.get(t, ()):
-                    shared[i] = shared.get(i, 0.0) + w
-            if shared:
-                norms = self._example_norms[e]
-                closeness = max([v / norms[i] for i, v in shared.items()]) / q_norm
-                raw[e] += CLOSENESS * closeness**3  # near-identical wording counts most
-
-        if named & self._ruled:
-            self._apply_rules(raw, named)
-        leave_out(situations, raw, self._position)
-        if NB_WEIGHT and raw:
-            self._add_naive_bayes(raw, query)
-        prefer(situations, raw, self._position)  # after the second opinion: what it says
-        best = heapq.nlargest(limit, raw.items(), key=itemgetter(1))
-        return [(self.entry_ids[e], r) for e, r in best], len(query), words
-
-    def _add_naive_bayes(self, raw: dict[int, float], query: Mapping[str, float]) -> None:
-        """Adds to the leading candidates their naive-Bayes share among them, in units of the
-        best raw score: a second opinion, learned from the entries' questions, on which words
-        tell entries apart."""
-        leaders = heapq.nlargest(NB_CANDIDATES, raw.items(), key=itemgetter(1))
-        shares = self._bayes.shares([e for e, _ in leaders], query)
-        if shares is None:
-            return
-        scale = NB_WEIGHT * leaders[0][1]
-        for (e, _), share in zip(leaders, shares, strict=True):
-            raw[e] += scale * share
-
-    def _choose(self, qt: QueryTerm) -> tuple[str | None, float]:
-        """A question word's term here: its rarest candidate, else a typo-corrected word's."""
-        known = [c for c in qt.candidates if c in self._idf]
-        factor = 1.0
-        if not known:
-            fixed = self._corrector.correct(qt.word)
-            if fixed is None:
-                return None, 0.0
-            # a typo: "prefecure" → "prefecture"
-            known = [c for c in self.analyzer.word_candidates(fixed) if c in self._idf]
-            factor = CORRECTION_FACTOR
-        if not known:
-            return None, 0.0
-        return max(known, key=lambda t: self._idf[t]), factor
-
-    def _query(self, text: str) -> tuple[dict[str, float], list[str]]:
-        """The question's terms the index knows, each with its weight factor, and its words
-        without stop words (what is kept of an unanswered question)."""
-        numbers, words = self.analyzer.query_terms(text)
-        out: dict[str, float] = {t: 1.0 for t in numbers if t in self._idf}
-        chosen = self._chosen
-        for qt in words:
-            found = chosen.get(qt)
-            if found is None:
-                found = self._choose(qt)
-                if len(chosen) < _CHOSEN_CACHE:  # bounded: words are user input
-                    chosen[qt] = found
-            term, factor = found
-            if term is not None:
-                out[term] = max(out.get(term, 0.0), factor)
-        return out, [qt.word for qt in words if qt.word]
-
-    def _apply_rules(self, raw: dict[int, float], named: set[str]) -> None:
-        rece = bool(named & self._rece)
-        bilateral = bool(named & self._bilateral)
-        nationalities = named & self._nations
-        for e in list(raw):
-            scope, nation = self._scope[e], self._nationality[e]
-            if (rece and not bilateral and scope == "bilateral") or (
-                bilateral and not rece and scope == "rece"
-            ):
-                del raw[e]
-            elif nation and nationalities:
-                if nation in nationalities:
-                    raw[e] *= 1 + NATIONALITY_BOOST
-                else:
-                    del raw[e]
-
-    # ------------------------------------------------------------------ helpers
-
-    def normalised(self, text: str) -> str:
-        """What is kept of an unanswered question: its folded words, stop words dropped."""
-        return " ".join(self.analyzer.content_words(text))[:200]
+    def reading_table(self) -> dict:
+        """How a question's language is told, as data (`LanguageReader.table`)."""
+        return self._reader.table()
 
     def guess_lang(self, text: str) -> str | None:
         """The language `text` is most likely written in, or None when it is unclear."""
-        votes = self.analyzer.language_votes(text)
-        for word in self.analyzer.content_words(text):
-            for lang, only in self._lang_only.items():
-                if word in only:
-                    votes[lang] = votes.get(lang, 0) + 1
-        ranked = sorted(votes.items(), key=lambda kv: kv[1], reverse=True)
-        if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
-            return None
-        return ranked[0][0]
+        return self._reader.guess(text)
+
+    def search(
+        self,
+        text: str,
+        limit: int = 3,
+        answers: Mapping[str, str] | None = None,
+        lang: str | None = None,
+    ) -> SearchResult:
+        """The entries for `text`, from the index of the language it is written in.
+
+        Args:
+            answers: the asker's walkthrough answers (`LanguageIndex.search`).
+            lang: the asker's language: where to search when the question's words do not tell.
+        """
+        return self.index_of(self.language_of(text, lang)).search(text, limit, answers)
+
+    def rank(
+        self,
+        text: str,
+        limit: int = 3,
+        answers: Mapping[str, str] | None = None,
+        lang: str | None = None,
+    ) -> list[tuple[str, float]]:
+        """The best `limit` entries for `text` with their raw scores, before any threshold."""
+        return self.index_of(self.language_of(text, lang)).rank(text, limit, answers)
+
+    def normalised(self, text: str, lang: str | None = None) -> str:
+        """What is kept of an unanswered question: its folded words, stop words dropped."""
+        return self.index_of(self.language_of(text, lang)).normalised(text)
+
+
+def reading_lexicons(code: str, lexicons: Mapping[str, Lexicon]) -> dict[str, Lexicon]:
+    """The lexicons language `code`'s index reads with: its own first, then those it borrows."""
+    out = {code: lexicons[code]}
+    for other in lexicons[code].borrows:
+        if other in lexicons:
+            out.setdefault(other, lexicons[other])
+    return out
+
+
+def _in_language(doc: IndexDoc, code: str) -> IndexDoc:
+    """`doc` with its fields in language `code` only; a title or answer not translated into it
+    stays in English (the asker will read it so)."""
+    fields = [f for f in doc.fields if f[1] == code]
+    if code != SOURCE_LANGUAGE:
+        have = {name for name, _, _ in fields}
+        fields += [
+            f
+            for f in doc.fields
+            if f[1] == SOURCE_LANGUAGE and f[0] in FALLBACK_FIELDS and f[0] not in have
+        ]
+    return dataclasses.replace(doc, fields=tuple(fields))
+
+
+def _own_words(docs: list[IndexDoc], code: str, analyzer: Analyzer) -> set[str]:
+    """The words of language `code`'s translated titles and answers (example questions mix
+    languages as students do: they are left out)."""
+    words: set[str] = set()
+    for doc in docs:
+        for name, lang, text in doc.fields:
+            if lang == code and name in _LANG_TEXTS:
+                words.update(analyzer.doc_analysis(text, lang)[1])
+    return words
 
 
 __all__ = [

@@ -2,8 +2,11 @@
 
 A lexicon holds stop words, other spellings (abbreviations, slang, typos), and concepts: words and
 phrases that stand for one idea shared by every language ("fee", "prix" and "combien coute" are
-all the concept ``cost``). A stemmer per language (Snowball) brings word forms together. Nothing
-here is specific to French or English: a third language is one more file.
+all the concept ``cost``). A stemmer per language (Snowball, or ``none``) brings word forms
+together; a language written without spaces names a segmenter (`bot.search.segment`) and the
+terms it must keep whole. A lexicon also says which languages its questions borrow words from
+(``borrows``: French legal terms in Chinese questions): their lexicons read those words. Nothing
+here is specific to one language: a new language is one more file.
 """
 
 from __future__ import annotations
@@ -16,14 +19,16 @@ from functools import lru_cache
 import snowballstemmer
 
 from bot.search.normalise import fold
+from bot.search.segment import Segmenter
 
 CONCEPT = "@"  # a concept's search token is "@name": no word starts with it after folding
+NO_STEMMER = "none"  # words are kept as they are (Chinese has no inflection to undo)
 _CONCEPT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def stemmers() -> list[str]:
-    """The Snowball algorithms available (``english``, ``french``, ``spanish``…)."""
-    return sorted(snowballstemmer.algorithms())
+    """The Snowball algorithms available (``english``, ``french``, ``spanish``…), and ``none``."""
+    return sorted([*snowballstemmer.algorithms(), NO_STEMMER])
 
 
 @lru_cache(maxsize=32)
@@ -44,9 +49,37 @@ class Lexicon:
     stop_words: frozenset[str] = frozenset()
     spellings: Mapping[str, str] = field(default_factory=dict)  # folded phrase -> replacement
     concepts: Mapping[str, str] = field(default_factory=dict)  # folded phrase -> concept name
+    borrows: tuple[str, ...] = ()  # languages whose words this language's questions use
+    segmenter: Segmenter | None = field(default=None, compare=False)
 
     def stem(self, word: str) -> str:
+        if self.stemmer == NO_STEMMER:
+            return word
         return _stem(self.stemmer, word)
+
+    def script(self) -> str:
+        """The writing system of the language: that of most letters of its stop words (of its
+        concepts' phrases when it has none), as Unicode names it (``LATIN``, ``CJK``…)."""
+        return script_of(" ".join(self.stop_words) or " ".join(self.concepts))
+
+
+def script_of(text: str) -> str:
+    """The script of most letters of `text` (``LATIN``, ``CJK``, ``CYRILLIC``…), "" if none."""
+    counts: dict[str, int] = {}
+    for c in text:
+        if c.isalpha():
+            name = letter_script(c)
+            counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=lambda k: (counts[k], k)) if counts else ""
+
+
+@lru_cache(maxsize=8192)
+def letter_script(c: str) -> str:
+    """The script of one letter, as the first word of its Unicode name (``LATIN``, ``CJK``…)."""
+    import unicodedata
+
+    name = unicodedata.name(c, "")
+    return name.split(" ", 1)[0] if name else ""
 
 
 @lru_cache(maxsize=65_536)  # words recur; the cache is bounded because queries are user input
@@ -65,20 +98,42 @@ def build(
     stop_words: Iterable[str],
     spellings: Mapping[str, str],
     concepts: Mapping[str, Iterable[str]],
+    *,
+    borrows: Iterable[str] = (),
+    segmenter: str = "",
+    terms: Iterable[str] = (),
 ) -> Lexicon:
-    """A lexicon from raw (unfolded) data, as written in the YAML file."""
+    """A lexicon from raw (unfolded) data, as written in the YAML file.
+
+    With a `segmenter`, its `terms`, concept phrases and stop words are kept whole when text is
+    cut into words, and every phrase here is cut the way text will be.
+    """
+    stops = [fold(str(w)) for w in stop_words if fold(str(w))]
+    phrases = {name: [fold(str(p)) for p in ps if fold(str(p))] for name, ps in concepts.items()}
+    cutter = None
+    if segmenter:
+        known = [fold(str(t)) for t in terms] + stops
+        known += [p for ps in phrases.values() for p in ps]
+        known += [fold(str(w)) for pair in spellings.items() for w in pair]
+        cutter = Segmenter(segmenter, known)
+
+    def cut(text: str) -> str:
+        return " ".join(cutter.split(text.split())) if cutter else text
+
     folded_concepts: dict[str, str] = {}
-    for name, phrases in concepts.items():
-        for phrase in phrases:
-            key = fold(str(phrase))
-            if key:
-                folded_concepts[key] = name
+    for name, keys in phrases.items():
+        for key in keys:
+            folded_concepts[cut(key)] = name
     return Lexicon(
         lang=lang,
         stemmer=stemmer,
-        stop_words=frozenset(fold(str(w)) for w in stop_words if fold(str(w))),
-        spellings={fold(str(k)): fold(str(v)) for k, v in spellings.items() if fold(str(k))},
+        stop_words=frozenset(w for s in stops for w in cut(s).split()),
+        spellings={
+            cut(fold(str(k))): cut(fold(str(v))) for k, v in spellings.items() if fold(str(k))
+        },
         concepts=folded_concepts,
+        borrows=tuple(borrows),
+        segmenter=cutter,
     )
 
 

@@ -44,6 +44,7 @@ class SearchResult:
     # how close the questions no entry answers came: their score over the best entry's (0: far)
     unanswered: float = 0.0
     situations: tuple[str, ...] = ()  # the asker's situations found (`bot.search.situation`)
+    lang: str = ""  # the language the question was read in (the index it was searched in)
 
     @property
     def best(self) -> Match | None:

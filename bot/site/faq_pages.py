@@ -239,5 +239,8 @@ class FaqPages:
             e.id: (self.title(e.id), f"faq/{e.id}.html", self.snippet(e.id))
             for e in self.kb.faq.entries
         }
-        index = self.kb.faq.index
-        return search_index.build_index(self.code, ranking_tables(index), index.analyzer, shown)
+        bot = self.kb.faq.index
+        index = bot.index_of(self.code)  # the bot's index of this language
+        return search_index.build_index(
+            self.code, ranking_tables(index), index.analyzer, shown, bot.reading_table()
+        )

@@ -21,6 +21,10 @@ Format (``format`` 3)::
     tokens       "@concept" and "#number" -> term
     spellings    words -> the words they stand for;  phrases   words -> "@concept"
     scopes, nationalities, rece, bilateral, settings: the rules and constants of the ranking
+    segment      true for a language written without spaces (Chinese): runs of Han characters
+                 are cut into the longest words of `words`
+    reading      scripts -> their languages, and each language's words that vote for it: the
+                 browser reads a question in the index of its language, as the chat does
 
 A varint string writes each number in base 32, least significant digit first, one character per
 digit from `ALPHABET`: the first 32 characters end a number, the last 32 say a digit follows.
@@ -73,6 +77,7 @@ def build_index(
     tables: RankingTables,
     analyzer: Analyzer,
     shown: dict[str, tuple[str, str, str]],
+    reading: dict | None = None,
 ) -> dict:
     """The JSON-ready index in one language.
 
@@ -80,6 +85,9 @@ def build_index(
         tables: the bot's ranking (`bot.search.export.ranking_tables`).
         analyzer: the bot's reading of words (spellings, phrases).
         shown: per entry id, (title, url, snippet) in `lang`.
+        reading: how the bot tells a question's language (`FaqIndex.reading_table`): the
+            browser then searches the index of the language a question is written in, as the
+            chat does, and shows the results in the page's language.
     """
     entries: list[list | None] = []
     for entry_id in tables.entry_ids:
@@ -140,4 +148,20 @@ def build_index(
         "rece": sorted(tables.rece),
         "bilateral": sorted(tables.bilateral),
         "settings": {**tables.settings, "weight_scale": WEIGHT_SCALE},
+        # a language written without spaces: the browser cuts its runs of Han characters into
+        # the longest words the index knows, as its segmenter would
+        "segment": analyzer.segmenter is not None,
+        "reading": _reading(reading) if reading else None,
+    }
+
+
+def _reading(table: dict) -> dict:
+    """The reading table with each language's voting words as one string (smaller)."""
+    words: dict[str, list[str]] = {}
+    for word, codes in table["votes"].items():
+        for code in codes:
+            words.setdefault(code, []).append(word)
+    return {
+        "scripts": table["scripts"],
+        "votes": {code: " ".join(sorted(ws)) for code, ws in sorted(words.items())},
     }

@@ -16,7 +16,9 @@ def titles(harness: Harness, *ids: str, lang: str = "en") -> list[str]:
 
 
 async def test_faq_answer_is_an_embed_headed_by_its_question(harness: Harness) -> None:
-    sent = await harness.slash("faq", {"question": "how much does the rece cost"}, locale="en-GB")
+    sent = await harness.slash(
+        "faq", {"question": "how much does the rece card cost"}, locale="en-GB"
+    )
     (fee,) = titles(harness, "fee")
     assert sent.ephemeral and sent.embeds[0]["title"] == fee
     assert "❓ Not what I asked" in sent.labels and "Share in channel" in sent.labels

@@ -8,6 +8,7 @@ from typing import Any
 from dc_harness import Harness
 
 from bot.adapters.discord import valid_name
+from bot.i18n import Catalogs
 
 
 def discord_name_ok(name: str) -> bool:
@@ -58,7 +59,10 @@ async def test_french_localisations(harness: Harness) -> None:
     assert by_name["Ask aps-bot"]["name_localizations"]["fr"] == "Demander à aps-bot"
     (language,) = by_name["lang"]["options"]
     assert language["name_localizations"]["fr"] == "langue"
-    assert {c["name_localizations"]["fr"] for c in language["choices"]} == {"Anglais", "Français"}
+    catalogs = Catalogs()  # every catalog's language, named in French
+    assert {c["name_localizations"]["fr"] for c in language["choices"]} == {
+        catalogs.language_name(code, "fr") for code in catalogs.languages
+    }
     assert "en-US" not in by_name["help"]["name_localizations"]  # English is the default
 
 

@@ -29,7 +29,7 @@ async def ask(bot: RunningBot, who: dict, text: str, chat: dict | None = None):
 async def test_private_answer_has_its_question_as_headline_and_not_what_i_asked(bot):
     api = bot.api
     alice = tg.user(4301, "Alice", "en")
-    sent = await ask(bot, alice, "how much does the rece cost")
+    sent = await ask(bot, alice, "how much does the rece card cost")
     (fee,) = titles(bot, "fee")
     assert sent["text"].startswith(f"<b>{html.escape(fee, quote=False)}</b>")
     labels = [b["text"] for b in buttons(sent)]

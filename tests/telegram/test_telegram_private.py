@@ -9,6 +9,7 @@ import tg_updates as tg
 from tg_harness import RunningBot, buttons, running
 
 from bot.engine import Engine
+from bot.i18n import catalog_languages
 from bot.knowledge.model import flow_context
 
 
@@ -34,7 +35,7 @@ def short_path(engine: Engine) -> tuple[list[int], str]:
     raise AssertionError("no outcome reachable by clicks alone")
 
 
-@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("lang", catalog_languages())
 async def test_walkthrough_by_clicks_edits_in_place_to_an_outcome(bot: RunningBot, lang: str):
     api = bot.api
     alice = tg.user(4001, "Alice", language_code=lang)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import datetime as dt
+import json
 import math
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from bot.i18n import Catalogs
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.search import fold
 from bot.search.analyze import number_tokens
+from bot.search.lexicon import letter_script
 from bot.site import SiteReport, build_site
 from bot.site.search_index import read_varints
 
@@ -150,6 +153,10 @@ class SiteSearch:
             for w, v in self.words.items()
             if v != 0 and v[0] >= 0 and len(w) >= 4 and not w.isdigit()
         )
+        self.han_longest = max(
+            (min(len(w), 8) for w in self.words if index.get("segment") and HAN_WORD.match(w)),
+            default=1,
+        )
 
     # ------------------------------------------------------------------ reading a question
 
@@ -179,7 +186,10 @@ class SiteSearch:
         for token in numbers:
             if token in self.tokens:
                 add(self.tokens[token], 1.0)
-        words = _greedy(fold(rest).split(), self.spelling_len, self.spellings, 1)
+        words = fold(rest).split()
+        if self.index.get("segment"):
+            words = [part for w in words for part in segment(w, self.words, self.han_longest)]
+        words = _greedy(words, self.spelling_len, self.spellings, 1)
         for chunk in _chunk(words, self.phrase_len, self.phrases):
             if isinstance(chunk, tuple):  # a phrase: its concept
                 if chunk[1] in self.tokens:
@@ -264,13 +274,97 @@ class SiteSearch:
                 else:
                     del raw[e]
 
-    def run(self, text: str) -> list[tuple[str, float]]:
-        """The entries the search page lists, best first, with their scores."""
-        ranked = [(e, r) for e, r in self.rank(text) if self.entries[e] is not None]
+    def run(self, text: str, shown: set[str] | None = None) -> list[tuple[str, float]]:
+        """The entries the search page lists, best first, with their scores (`shown`: the ids
+        the page can show, when this is another language's index)."""
+        ranked = [
+            (e, r)
+            for e, r in self.rank(text)
+            if self.entries[e] is not None and (shown is None or self.entries[e][0] in shown)
+        ]
         if not ranked:
             return []
         best = ranked[0][1]
         return [(self.entries[e][0], r) for e, r in ranked if r >= best * 0.25][:12]
+
+
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+HAN_WORD = re.compile("^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+
+
+def segment(word: str, known: dict, longest: int) -> list[str]:
+    """site.js's segment: each run of Han characters cut into the longest known words."""
+    out: list[str] = []
+    last = 0
+    for m in HAN.finditer(word):
+        if m.start() > last:
+            out.append(word[last : m.start()])
+        run, i = m.group(), 0
+        while i < len(run):
+            n = min(longest, len(run) - i)
+            while n > 1 and run[i : i + n] not in known:
+                n -= 1
+            out.append(run[i : i + n])
+            i += n
+        last = m.end()
+    if last < len(word):
+        out.append(word[last:])
+    return out
+
+
+def read_language(reading: dict | None, text: str, fallback: str) -> str:
+    """site.js's readLanguage: the language the question is written in, as the bot reads it."""
+    if not reading:
+        return fallback
+    counts: dict[str, int] = {}
+    for c in text[:500]:
+        if c.isalpha():
+            script = letter_script(c)
+            if script in reading["scripts"]:
+                counts[script] = counts.get(script, 0) + 1
+    scripts = sorted(counts, key=lambda s: (len(reading["scripts"][s]), -counts[s], s))
+    if not scripts:
+        return fallback
+    codes = reading["scripts"][scripts[0]]
+    if len(codes) == 1:
+        return codes[0]
+    sets = {code: set(words.split()) for code, words in reading["votes"].items()}
+    votes: dict[str, int] = {}
+    for word in fold(text).split():
+        for code in codes:
+            if word in sets.get(code, ()):
+                votes[code] = votes.get(code, 0) + 1
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return fallback
+    return ranked[0][0]
+
+
+class SiteSearches:
+    """The search page of one language of a built site: it searches the index of the language
+    a question is written in (fetched from that language's folder), as site.js does."""
+
+    def __init__(self, out: Path, lang: str) -> None:
+        self.out, self.lang = out, lang
+        self.page = self.load(lang)
+        self._others: dict[str, SiteSearch | None] = {lang: self.page}
+
+    def load(self, code: str) -> SiteSearch | None:
+        path = self.out / code / "search-index.json"
+        if not path.is_file():
+            return None
+        return SiteSearch(json.loads(path.read_bytes()))
+
+    def language(self, text: str) -> str:
+        return read_language(self.page.index.get("reading"), text, self.lang)
+
+    def run(self, text: str) -> list[tuple[str, float]]:
+        code = self.language(text)
+        if code not in self._others:
+            self._others[code] = self.load(code)
+        search = self._others[code] or self.page
+        shown = {e[0] for e in self.page.entries if e}
+        return [(i, r) for i, r in search.run(text, shown)]
 
 
 def _top(raw: dict[int, float], k: int) -> list[tuple[int, float]]:

@@ -31,9 +31,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from site_helpers import SiteSearch, build
+from site_helpers import SiteSearch, SiteSearches, build
 
-from bot.i18n import Catalogs
+from bot.i18n import Catalogs, catalog_languages
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.knowledge.model import faq_context, flow_context
 from bot.search.decide import decide
@@ -58,7 +58,7 @@ ARTIFACTS = (
     Path(os.environ.get("APS_BOT_TEST_ARTIFACTS", ROOT / "tests" / "artifacts")) / "screenshots"
 )
 PHONE = {"width": 390, "height": 844}
-LANGS = ("en", "fr")
+LANGS = catalog_languages()  # every catalog, as the site builds them
 AXE = ROOT / "scripts" / "web_audit" / "node_modules" / "axe-core" / "axe.min.js"
 OURS = ("http://127.0.0.1", "data:", *(f"http://{h}:" for h in HOSTS))
 
@@ -301,7 +301,7 @@ def test_searching_timbre_fiscal_finds_the_fee_entry(open_page, site_url, words,
     assert str(len(hrefs)) in status
     screenshot(page, f"site-{lang}-search")
     audit(page)
-    page.locator("#results").get_by_role("link", name=words.faq(lang, "fee")).click()
+    page.locator("#results").get_by_role("link", name=words.faq(lang, "fee"), exact=True).click()
     assert page.locator("h1").inner_text() == words.faq(lang, "fee")
 
 
@@ -319,6 +319,17 @@ def test_searching_prix_du_titre_finds_the_fee_first(open_page, site_url, words,
     screenshot(page, f"site-{lang}-search-prix")
 
 
+# The search page's own reading (assets/site.js Searches): every language's index at hand, each
+# question searched in the index of its language, shown with the page's titles.
+PAGE_SEARCH = """({lang, langs, texts}) => Promise.all(
+    langs.map(code => fetch('../' + code + '/search-index.json').then(r => r.json()))
+).then(indexes => {
+    const all = Object.fromEntries(langs.map((code, i) => [code, indexes[i]]));
+    const searches = new window.apsSearch.Searches(lang, all[lang], (code, done) => done(all[code] || null));
+    return texts.map(t => searches.run(t).map(r => r.entry[0]));
+})"""
+
+
 def test_the_browser_ranks_as_the_bot_does(open_page, site_url, site_folder, questions):
     """The script against its Python mirror (which test_site holds to the bot's ranking) on
     every eval question and paraphrase, to the last digit but float rounding; and its first
@@ -334,6 +345,7 @@ def test_the_browser_ranks_as_the_bot_does(open_page, site_url, site_folder, que
         })""",
         texts,
     )
+    firsts = page.evaluate(PAGE_SEARCH, {"lang": "fr", "langs": list(LANGS), "texts": texts})
     mirror = SiteSearch(json.loads((site_folder / "fr" / "search-index.json").read_bytes()))
     for text, in_browser in zip(texts, ranked, strict=True):
         expected = dict(mirror.rank(text))
@@ -341,11 +353,11 @@ def test_the_browser_ranks_as_the_bot_does(open_page, site_url, site_folder, que
         assert got.keys() == expected.keys(), text
         assert all(abs(got[e] - expected[e]) < 1e-9 for e in got), (text, got, expected)
     kb = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
-    entries = json.loads((site_folder / "fr" / "search-index.json").read_bytes())["entries"]
+    pages = SiteSearches(site_folder, "fr")
     same = asked = 0
-    for text, in_browser in zip(texts, ranked, strict=True):
-        chat = decide(kb.faq.index, text).first
-        shown = [entries[e][0] for e, _ in in_browser if entries[e]]
+    for text, shown in zip(texts, firsts, strict=True):
+        assert shown == [i for i, _ in pages.run(text)], text  # the page's search, mirrored
+        chat = decide(kb.faq.index, text, lang="fr").first
         if chat is not None:
             asked += 1
             same += bool(shown) and shown[0] == chat
@@ -363,11 +375,7 @@ def test_site_search_ranks_unseen_paraphrases_near_the_top(open_page, site_url, 
         (ROOT / "tests" / "knowledge" / "paraphrases.yaml").read_text(encoding="utf-8")
     )
     ranked = page.evaluate(
-        """(questions) => fetch('search-index.json').then(r => r.json()).then(index => {
-            const search = new window.apsSearch.Search(index);
-            return questions.map(q => search.run(q).map(r => r.entry[0]));
-        })""",
-        [c["q"] for c in cases],
+        PAGE_SEARCH, {"lang": lang, "langs": list(LANGS), "texts": [c["q"] for c in cases]}
     )
     top3 = sum(c["id"] in r[:3] for c, r in zip(cases, ranked, strict=True))
     assert top3 / len(cases) >= 0.9, f"{top3}/{len(cases)}"

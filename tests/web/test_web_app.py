@@ -135,7 +135,7 @@ async def test_a_typed_question_gets_the_faq_answer(chat: TestClient):
 
 async def test_each_kind_of_first_reply_reaches_the_browser(chat: TestClient, knowledge):
     """Issue 19: an answer with "Not what I asked", a composed reply, "did you mean", none."""
-    _, body = await say(chat, text="how much does the rece cost", lang="en")
+    _, body = await say(chat, text="how much does the rece card cost", lang="en")
     reply = body["reply"]
     assert reply["faq_kind"] == "answer" and "How much does it cost?" in reply["messages"][0]
     missed = next(c for c in reply["choices"] if c["label"] == "❓ Not what I asked")

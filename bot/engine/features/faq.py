@@ -85,10 +85,11 @@ OUTCOMES = {
 async def question(turn: Turn, conv: Conversation | None, text: str) -> Reply:
     """Answer a typed question, and count how it went. The walkthrough answers the conversation
     already keeps (a holder of the card, a nationality) tell the search the asker's situation."""
-    decision = decide(turn.kb.faq.index, text, answers=conv.answers if conv else None)
+    index = turn.kb.faq.index
+    decision = decide(index, text, answers=conv.answers if conv else None, lang=turn.t.code)
     store = turn.store
     if decision.kind == UNKNOWN and decision.result.query:
-        await store.record_miss(turn.kb.faq.index.normalised(text), turn.now)
+        await store.record_miss(index.normalised(text, decision.result.lang), turn.now)
     await store.bump(insight.ASKED, OUTCOMES[decision.kind], insight.LANG + turn.t.code)
     return faq_reply(turn, decision, private=turn.private)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.engine.commands import N_, offered_on, pgettext
-from bot.engine.features import faq
+from bot.engine.features import faq, language
 from bot.engine.features.walkthrough import navigation
 from bot.engine.reply import Choice, Reply, ReplyKind
 from bot.engine.router import Router
@@ -57,6 +57,8 @@ def help_reply(turn: Turn, welcome: bool) -> Reply:
                 )
             )
         )
+        if turn.engine.catalogs.is_beta(t.code):  # a language in progress says so, once
+            messages.append(language.beta_notice(turn))
     messages.append(capabilities(turn))
     r = turn.reply(ReplyKind.INFO, *messages)
     r.choices = [

@@ -143,6 +143,74 @@
     return Object.prototype.hasOwnProperty.call(table, key);
   }
 
+  // Han characters of the Basic Multilingual Plane (as tests/web/site_helpers.py's HAN)
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+
+  // a word holding Han characters cut as a segmenter would: each run of them into the longest
+  // words the index knows (forward maximum matching), the rest kept whole
+  function segment(word, known, longest) {
+    var out = [];
+    var last = 0;
+    word.replace(HAN, function (run, at) {
+      if (at > last) out.push(word.slice(last, at));
+      var i = 0;
+      while (i < run.length) {
+        var n = Math.min(longest, run.length - i);
+        while (n > 1 && !has(known, run.substr(i, n))) n--;
+        out.push(run.substr(i, n));
+        i += n;
+      }
+      last = at + run.length;
+      return run;
+    });
+    if (last < word.length) out.push(word.slice(last));
+    return out;
+  }
+
+  // the scripts of the reading table, as the bot names them (the first word of a letter's
+  // Unicode name); a script not listed here is not told apart
+  var SCRIPTS = {
+    LATIN: /\p{Script=Latin}/u, CJK: /\p{Script=Han}/u, CYRILLIC: /\p{Script=Cyrillic}/u,
+    ARABIC: /\p{Script=Arabic}/u, GREEK: /\p{Script=Greek}/u, HEBREW: /\p{Script=Hebrew}/u,
+    DEVANAGARI: /\p{Script=Devanagari}/u, HANGUL: /\p{Script=Hangul}/u, THAI: /\p{Script=Thai}/u
+  };
+
+  // the language a question is written in, as bot.search.reading does: its script (the one
+  // fewest languages share), then the words only one language of that script has; `fallback`
+  // (the page's language) when nothing tells
+  function readLanguage(reading, text, fallback) {
+    if (!reading) return fallback;
+    var counts = {};
+    Array.from(text.slice(0, 500)).forEach(function (c) {
+      Object.keys(reading.scripts).forEach(function (script) {
+        if (SCRIPTS[script] && SCRIPTS[script].test(c)) counts[script] = (counts[script] || 0) + 1;
+      });
+    });
+    var scripts = Object.keys(counts).sort(function (a, b) {
+      return reading.scripts[a].length - reading.scripts[b].length || counts[b] - counts[a] ||
+        (a < b ? -1 : 1);
+    });
+    if (!scripts.length) return fallback;
+    var codes = reading.scripts[scripts[0]];
+    if (codes.length === 1) return codes[0];
+    if (!reading.sets) {
+      reading.sets = {};
+      Object.keys(reading.votes).forEach(function (code) {
+        reading.sets[code] = {};
+        reading.votes[code].split(" ").forEach(function (w) { reading.sets[code][w] = true; });
+      });
+    }
+    var votes = {};
+    basicFold(text).split(" ").forEach(function (word) {
+      codes.forEach(function (code) {
+        if (reading.sets[code] && has(reading.sets[code], word)) votes[code] = (votes[code] || 0) + 1;
+      });
+    });
+    var ranked = Object.keys(votes).sort(function (a, b) { return votes[b] - votes[a]; });
+    if (!ranked.length || (ranked.length > 1 && votes[ranked[0]] === votes[ranked[1]])) return fallback;
+    return ranked[0];
+  }
+
   function top(raw, k) {
     return Object.keys(raw)
       .map(function (e) { return [+e, raw[e]]; })
@@ -204,6 +272,14 @@
       if (ids && ids[0] >= 0 && word.length >= 4 && !/^\d+$/.test(word)) self.correctable.push(word);
     });
     this.correctable.sort();
+    this.hanLongest = 1;
+    if (index.segment) {
+      Object.keys(this.words).forEach(function (word) {
+        if (/^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/.test(word)) {
+          self.hanLongest = Math.max(self.hanLongest, Math.min(word.length, 8));
+        }
+      });
+    }
     this.spellingLen = lengths(index.spellings);
     this.phraseLen = lengths(index.phrases);
   }
@@ -232,7 +308,11 @@
     var split = numberTokens(text.slice(0, 500));
     split[0].forEach(function (token) { if (has(self.index.tokens, token)) add(self.index.tokens[token], 1); });
     var folded = basicFold(split[1]);
-    var words = greedy(folded ? folded.split(" ") : [], this.spellingLen, this.index.spellings, 1, true);
+    var words = folded ? folded.split(" ") : [];
+    if (this.index.segment) {
+      words = [].concat.apply([], words.map(function (w) { return segment(w, self.words, self.hanLongest); }));
+    }
+    words = greedy(words, this.spellingLen, this.index.spellings, 1, true);
     greedy(words, this.phraseLen, this.index.phrases, 2, false).forEach(function (chunk) {
       if (typeof chunk !== "string") {
         if (has(self.index.tokens, chunk[1])) add(self.index.tokens[chunk[1]], 1);
@@ -323,15 +403,21 @@
     });
   };
 
-  Search.prototype.run = function (query) {
+  // the results for `query`: at most 12, each {entry: [id, title, url, snippet], score};
+  // `shown` (id -> entry) gives the titles of another page's language
+  Search.prototype.run = function (query, shown) {
     var entries = this.index.entries;
-    var ranked = this.rank(query).filter(function (r) { return entries[r[0]]; });
+    var ranked = this.rank(query).filter(function (r) {
+      return entries[r[0]] && (!shown || has(shown, entries[r[0]][0]));
+    });
     if (!ranked.length) return [];
     var best = ranked[0][1];
     return ranked
       .filter(function (r) { return r[1] >= best * 0.25; })
       .slice(0, 12)
-      .map(function (r) { return { entry: entries[r[0]], score: r[1] }; });
+      .map(function (r) {
+        return { entry: shown ? shown[entries[r[0]][0]] : entries[r[0]], score: r[1] };
+      });
   };
 
   // ------------------------------------------------------------------ search page
@@ -345,20 +431,58 @@
     }
   }
 
+  // a search page's searches: a question is searched in the index of the language it is written
+  // in, as the chat reads it, and shown with the page's titles; `load(code, done)` fetches
+  // another language's index once and calls done(index), or done(null) when it has none
+  function Searches(lang, index, load) {
+    var shown = {};
+    this.lang = lang;
+    this.page = new Search(index);
+    this.load = load;
+    this.others = {};
+    this.others[lang] = this.page;
+    this.shown = shown;
+    index.entries.forEach(function (e) { if (e) shown[e[0]] = e; });
+  }
+
+  // the results for `query` (Search.run), or null while another language's index loads
+  Searches.prototype.run = function (query) {
+    var self = this;
+    var code = readLanguage(this.page.index.reading, query, this.lang);
+    if (!has(this.others, code)) {
+      this.others[code] = null;
+      this.load(code, function (index) { self.others[code] = index ? new Search(index) : false; });
+    }
+    var engine = this.others[code];
+    if (engine === null) return null;
+    return engine ? engine.run(query, this.shown) : this.page.run(query);
+  };
+
   function setupSearch(box) {
     var form = document.querySelector("main form.search");
     var input = form && form.querySelector("input[name=q]");
     var status = box.querySelector(".status");
     var list = box.querySelector("ol");
     var lang = document.documentElement.lang;
-    var search = null;
+    var searches = null;
     var timer = null;
 
+    // another language's index, fetched once from its folder; the query is shown again then
+    function load(code, done) {
+      var url = new URL("../" + code + "/" + box.dataset.index.split("/").pop(),
+        new URL(box.dataset.index, window.location.href));
+      fetch(url)
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(done, function () { done(null); })
+        .then(function () { show(input ? input.value : ""); });
+    }
+
     function show(query) {
-      if (!search) return; // still loading: shown once the index is there
+      if (!searches) return; // still loading: shown once the index is there
       list.textContent = "";
       if (!query.trim()) { status.textContent = box.dataset.empty; return; }
-      var results = search.run(query);
+      var results = searches.run(query);
+      if (results === null) { status.textContent = box.dataset.loading; return; }
       if (!results.length) { status.textContent = box.dataset.none; return; }
       var n = results.length;
       status.textContent = box.dataset[pluralCategory(lang, n)].replace("{count}", n);
@@ -399,7 +523,7 @@
     fetch(box.dataset.index)
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (index) {
-        search = new Search(index);
+        searches = new Searches(lang, index, load);
         show(input ? input.value : initial); // what was typed while it loaded
       })
       .catch(function () { status.textContent = box.dataset.failed; });
@@ -461,5 +585,8 @@
   else start();
 
   // exposed for tests run in the browser
-  window.apsSearch = { Search: Search, basicFold: basicFold, readVarints: readVarints, numberTokens: numberTokens };
+  window.apsSearch = {
+    Search: Search, basicFold: basicFold, readVarints: readVarints, numberTokens: numberTokens,
+    readLanguage: readLanguage, segment: segment, Searches: Searches
+  };
 })();

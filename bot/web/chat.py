@@ -15,7 +15,7 @@ from bot.markup import parse
 from bot.web.app_keys import CODEC, ENGINE, SETTINGS
 from bot.web.page import Exchange, chat_page, greeting_html
 from bot.web.refusal import Refusal, json_dumps, refusal_response
-from bot.web.render import REMINDER_TOKEN_PREFIX, reply_html, reply_json
+from bot.web.render import is_reminder, reply_html, reply_json
 from bot.web.session import COOKIE
 from bot.web.validation import check_origin, check_rate, validate_text
 from bot.web.visitor import (
@@ -35,7 +35,7 @@ async def handle(request: web.Request, event: Event) -> Reply:
     reach the visitor later), and a word about the cookie under /privacy."""
     engine = request.app[ENGINE]
     command = event.command if event.command else ""
-    if command in NO_PUSH_COMMANDS or event.token.startswith(REMINDER_TOKEN_PREFIX):
+    if command in NO_PUSH_COMMANDS or is_reminder(event.token):
         t = await visitor_lang(request, event.key.user, event.locale)
         return Reply(
             messages=[

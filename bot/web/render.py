@@ -3,26 +3,32 @@
 Messages go through `bot.render.html`, where every text node is escaped; labels are escaped here
 (the script puts them in with ``textContent`` anyway). Buttons carry the engine's signed tokens
 unchanged, so a forged or stale one reaches the engine, which answers "this menu has expired".
+The reply's mode goes to the script, which takes the clicked buttons away when the reply replaces
+their message (a walkthrough step): the page is a transcript, so the text stays.
 """
 
 from __future__ import annotations
 
 from bot.engine import Choice, Reply
+from bot.engine.tokens import ReminderButton, claims
 from bot.render.html import escape, render_message
 
-# The engine's token kind for reminder buttons (bot/engine/tokens.py). The web has no way to send
-# a message later, so those buttons are not shown here (see `bot.web.chat`, /remind).
-REMINDER_TOKEN_PREFIX = "r."
+
+def is_reminder(token: str) -> bool:
+    """A reminder button: the web has no way to send a message later, so those buttons are not
+    shown here (see `bot.web.chat`, /remind)."""
+    return claims(token, ReminderButton)
 
 
 def shown_choices(reply: Reply) -> list[Choice]:
-    return [c for c in reply.choices if not c.token.startswith(REMINDER_TOKEN_PREFIX)]
+    return [c for c in reply.choices if not is_reminder(c.token)]
 
 
 def reply_json(reply: Reply) -> dict:
     """The reply as the widget's script receives it."""
     return {
         "kind": reply.kind.value,
+        "mode": reply.mode.value,  # "replace": the clicked buttons' message is replaced
         # the first reply to a question: answer, composed, suggest or unknown (bot.search.decide)
         "faq_kind": reply.faq_kind,
         "lang": reply.lang,

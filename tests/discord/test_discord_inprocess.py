@@ -232,6 +232,11 @@ async def test_slow_engine_is_deferred_then_answered(engine: Engine, monkeypatch
         assert sent.ephemeral and sent.edits == 1 and "Cancel" in sent.labels  # @original
         step = await h.click(sent, options(sent)[0]["label"])
         assert h.transcript.callbacks[-1]["type"] == 6 and step is sent
+        # a slow click whose reply is posted anew: deferred invisibly, then a follow-up
+        menu = await h.slash("help")
+        topics = await h.click(menu, "Browse the topics")
+        assert h.transcript.callbacks[-1]["type"] == 6
+        assert topics is not menu and topics.ephemeral and menu.edits == 1  # its @original only
     finally:
         await h.close()
 

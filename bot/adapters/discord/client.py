@@ -22,7 +22,6 @@ from discord import app_commands
 
 from bot.adapters.discord import buttons, commands, respond
 from bot.adapters.discord.endpoints import apply_endpoints
-from bot.adapters.discord.front import Mode
 from bot.adapters.discord.keys import PLATFORM
 from bot.adapters.discord.reminders import start_reminder_loop
 from bot.adapters.discord.sourcewatch import start_sources_loop
@@ -141,11 +140,10 @@ class ApsClient(discord.Client):
         interaction: discord.Interaction[Any],
         event: Event,
         *,
-        mode: Mode = Mode.NEW,
         ephemeral: bool = True,
     ) -> None:
         """Hand `event` to the engine and answer `interaction` with the reply (see `respond`)."""
-        await respond.answer(interaction, event, mode=mode, ephemeral=ephemeral)
+        await respond.answer(interaction, event, ephemeral=ephemeral)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Answer what no handler will: a component whose custom_id none of our buttons

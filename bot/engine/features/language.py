@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.engine.commands import N_, Arg, ArgKind, pgettext
 from bot.engine.reply import Choice, Reply, ReplyKind
 from bot.engine.router import Router
+from bot.engine.tokens import LanguageButton
 
 if TYPE_CHECKING:
-    from bot.engine.tokens import Token
     from bot.engine.turn import Turn
     from bot.storage.records import Conversation
 
@@ -29,16 +29,15 @@ async def lang(turn: Turn, conv: Conversation | None, args: str) -> Reply:
         return await apply(turn, code)
     r = turn.reply(ReplyKind.INFO, turn.msg(turn.t.gettext("Choose your language:")))
     r.choices = [
-        Choice(turn.token("l", (c,)), catalogs.language_name(c)) for c in catalogs.languages
+        Choice(turn.token(LanguageButton(c)), catalogs.language_name(c)) for c in catalogs.languages
     ]
     return r
 
 
-@router.button("l")
-async def on_button(turn: Turn, conv: Conversation | None, token: Token) -> Reply:
-    f = token.fields
-    if len(f) == 1 and turn.engine.catalogs.supported(f[0]):
-        return await apply(turn, f[0])
+@router.button(LanguageButton)
+async def on_button(turn: Turn, conv: Conversation | None, button: LanguageButton) -> Reply:
+    if turn.engine.catalogs.supported(button.lang):
+        return await apply(turn, button.lang)
     return turn.expired()
 
 

@@ -111,7 +111,7 @@
         }
         var mine = you ? addYou(you) : null;
         var first = addReply(answer.reply, mine);
-        if (onDone) onDone(first);
+        if (onDone) onDone(first, answer.reply);
       })
       .catch(function () { showError(strings.network); })
       .then(function () {
@@ -150,7 +150,9 @@
     if (!button || !button.name) return;
     event.preventDefault();
     if (button.name === "token") {
-      send({ token: button.value }, button.textContent, function (first) {
+      send({ token: button.value }, button.textContent, function (first, reply) {
+        // a reply that replaces the clicked message (a walkthrough step) takes its buttons away
+        if (reply.mode === "replace" && form.parentNode) form.parentNode.removeChild(form);
         (first || textarea).focus();
       });
     } else if (button.name === "command") {

@@ -162,6 +162,7 @@ async def test_the_walkthrough_reaches_an_outcome_by_clicks(chat: TestClient):
     for pick in (6, 0, 0, 0, -1):
         _, body = await say(chat, token=option_tokens(body["reply"])[pick])
         assert body["ok"], body
+        assert body["reply"]["mode"] == "replace"  # the script takes the clicked buttons away
     assert "You can apply for the RECE card" in body["reply"]["messages"][0]
 
 

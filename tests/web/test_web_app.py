@@ -22,9 +22,11 @@ from bot.config import ConfigError, Secret
 from bot.engine import Engine
 from bot.i18n import Catalogs
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.knowledge.model import NodeKind
 from bot.storage import MemoryStore
-from bot.testing import FakeClock
+from bot.testing import FakeClock, Step, step_of
 from bot.web import WebSettings, create_app
+from bot.web.app_keys import ENGINE
 from bot.web.session import COOKIE, SessionCodec
 from bot.web.settings import KEY_FILE_SUFFIX
 
@@ -61,8 +63,28 @@ async def say(client: TestClient, **body) -> tuple[int, dict]:
     return response.status, await response.json()
 
 
-def option_tokens(reply: dict) -> list[str]:
-    return [c["token"] for c in reply["choices"] if c["kind"] == "option"]
+RECE = {"nationality": "other", "finished": "done", "diploma": "master", "titre_status": "valid"}
+
+
+async def shown(chat: TestClient, body: dict) -> Step:
+    """The walkthrough step a reply shows, read from its buttons with the app's engine."""
+    step = await step_of(chat.server.app[ENGINE], [c["token"] for c in body["reply"]["choices"]])
+    assert step is not None, body
+    return step
+
+
+async def walk(chat: TestClient, body: dict, answers: dict[str, str], until: str = "") -> dict:
+    """Click through the steps by node and option id (`bot.testing.Step`) until node `until`
+    or an outcome; the last answer."""
+    for _ in range(20):
+        step = await shown(chat, body)
+        if step.node.id == until or step.node.kind is NodeKind.OUTCOME:
+            return body
+        token = step.token(step.choose(answers))
+        _, body = await (say(chat, token=token) if token else say(chat, text=step.choose(answers)))
+        assert body["ok"], body
+        assert body["reply"]["mode"] == "replace"  # the script takes the clicked buttons away
+    raise AssertionError("no outcome")
 
 
 # ---------------------------------------------------------------------- page and headers
@@ -158,23 +180,19 @@ async def test_each_kind_of_first_reply_reaches_the_browser(chat: TestClient, kn
 
 async def test_the_walkthrough_reaches_an_outcome_by_clicks(chat: TestClient):
     _, body = await say(chat, text="/aps", lang="en")
-    # Another nationality, finished, master, titre valid, then skip the date
-    for pick in (6, 0, 0, 0, -1):
-        _, body = await say(chat, token=option_tokens(body["reply"])[pick])
-        assert body["ok"], body
-        assert body["reply"]["mode"] == "replace"  # the script takes the clicked buttons away
+    body = await walk(chat, body, RECE)  # then skip the date
     assert "You can apply for the RECE card" in body["reply"]["messages"][0]
 
 
 async def test_forged_stale_and_foreign_buttons_change_nothing(chat: TestClient, knowledge):
     _, first = await say(chat, text="/aps", lang="en")
-    step1 = option_tokens(first["reply"])
-    _, second = await say(chat, token=step1[6])  # on to "have you finished?"
+    step1 = (await shown(chat, first)).tokens
+    _, second = await say(chat, token=step1["other"])  # on to "have you finished?"
     assert "finished your course" in second["reply"]["messages"][0]
 
-    _, forged = await say(chat, token=step1[6][:-8] + "deadbeef.0")
+    _, forged = await say(chat, token=step1["other"][:-8] + "deadbeef.0")
     assert forged["reply"]["kind"] == "expired"
-    _, stale = await say(chat, token=step1[2])  # a button of the step before
+    _, stale = await say(chat, token=step1["india"])  # a button of the step before
     assert stale["reply"]["kind"] == "expired"
     _, garbage = await say(chat, token="<script>alert(1)</script>" * 20)
     assert garbage["reply"]["kind"] == "expired"
@@ -183,14 +201,15 @@ async def test_forged_stale_and_foreign_buttons_change_nothing(chat: TestClient,
     other = await client_for(make_engine(knowledge))
     try:
         # a token signed for someone else's session (the other engine's key differs anyway)
-        _, foreign = await say(other, token=option_tokens(second["reply"])[0])
+        _, foreign = await say(other, token=(await shown(chat, second)).tokens["done"])
         assert foreign["reply"]["kind"] in ("expired", "not_yours")
     finally:
         await other.close()
 
     # nothing changed: the current step's buttons still work
-    _, third = await say(chat, token=option_tokens(second["reply"])[0])
-    assert "Which diploma" in third["reply"]["messages"][0]
+    _, third = await say(chat, token=(await shown(chat, second)).tokens["done"])
+    done = next(o for o in knowledge.flow.nodes["finished"].options if o.id == "done")
+    assert (await shown(chat, third)).node.id == done.next
 
 
 async def test_user_text_comes_back_inert(chat: TestClient):
@@ -321,8 +340,7 @@ async def test_reminders_are_explained_not_silently_stored(chat: TestClient):
     assert "Telegram or Discord" in body["reply"]["messages"][0]
     # an outcome with a future date offers no reminder button on the web
     _, body = await say(chat, text="/aps")
-    for pick in (6, 0, 0, 0):
-        _, body = await say(chat, token=option_tokens(body["reply"])[pick])
+    body = await walk(chat, body, RECE, until="titre_expiry")
     _, body = await say(chat, text="2027-06-30")
     assert "RECE card" in body["reply"]["messages"][0]
     assert not [c for c in body["reply"]["choices"] if c["token"].startswith("r.")]

@@ -3,8 +3,8 @@
 Off unless ``APS_BOT_SOURCES_WATCH=weekly``. The job (`weekly_job`, `WEEKDAY` at `HOUR` UTC, a
 fixed time of the week, so a restart neither skips nor repeats it) is written once here; each
 platform's runtime schedules it and says how to deliver the message privately to one of its
-admins in `APS_BOT_ADMINS`. A week where nothing changed
-sends nothing: a message is something to act on.
+admins in `APS_BOT_ADMINS`, in the language `bot.engine.language` chooses for them. A week where
+nothing changed sends nothing: a message is something to act on.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import os
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
+from bot.engine import language
 from bot.jobs import Job, Weekly
 from bot.knowledge.model import Source, source_context
 from bot.markup import BulletList, Inline, Link, Message, Paragraph, Text, parse
@@ -70,7 +71,7 @@ async def admin_messages(
         return []
     out = []
     for uid in admin_ids(engine.admins, platform):
-        t = engine.catalogs.get(await engine.store.get_lang(platform, uid))
+        t = await language.of_user(engine.store, engine.catalogs, platform, uid)
         out.append((uid, report_message(report, engine.knowledge.sources, t)))
     return out
 

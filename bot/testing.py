@@ -229,9 +229,12 @@ class Client:
         token = step.token(answer)
         return await self.press(token) if token is not None else await self.send(answer)
 
-    async def walk(self, answers: Mapping[str, str], *, start: bool = True) -> Reply:
+    async def walk(
+        self, answers: Mapping[str, str], *, start: bool = True, until: str = ""
+    ) -> Reply:
         """Send /aps (unless `start` is false), then answer every step as `answers` says (node id
-        → option id, date or `SKIP`; see `Step.choose`) until an outcome, and return it.
+        → option id, date or `SKIP`; see `Step.choose`) until an outcome, or until node `until`
+        is shown, and return that reply.
 
         Raises:
             LookupError: an answer names an option its node does not have, or the walkthrough
@@ -243,7 +246,7 @@ class Client:
             step = await self.step()
             if step is None:
                 raise LookupError(f"no walkthrough step shown: {self.text[:200]!r}")
-            if step.node.kind is NodeKind.OUTCOME:
+            if step.node.kind is NodeKind.OUTCOME or step.node.id == until:
                 return self.reply
             await self.answer(step.node.id, step.choose(answers))
         raise LookupError(f"no outcome after {MAX_STEPS} steps")

@@ -29,7 +29,7 @@ from bot.engine.tokens import (
     WalkButton,
     claims,
 )
-from bot.testing import Client, FakeClock
+from bot.testing import SKIP, Client, FakeClock
 
 SECRET = b"golden-secret-0123456789abcdef!!"
 OWNER = "967b47c9"  # TokenCodec(SECRET).owner("telegram", "42")
@@ -163,12 +163,15 @@ def test_claims_reads_the_kind_only() -> None:
 # ---------------------------------------------------------------------- the reply's mode
 
 
-async def to_outcome(client: Client) -> None:
+RECE = {"nationality": "other", "finished": "done", "diploma": "master", "titre_status": "valid"}
+
+
+async def to_the_date(client: Client) -> None:
+    """/aps, then answer by node and option id up to the titre's expiry date."""
     await client.send("/aps")
-    for label in ("Another nationality", "Yes: I have the diploma", "Master", "still valid"):
-        await client.click(label)
+    while (step := await client.step()) is not None and step.node.id != "titre_expiry":
+        await client.answer(step.node.id, step.choose(RECE))
         assert client.reply.mode is ReplyMode.REPLACE  # a step replaces the step clicked
-    await client.click("Skip this question")
 
 
 async def test_each_reply_says_where_it_goes() -> None:
@@ -178,7 +181,8 @@ async def test_each_reply_says_where_it_goes() -> None:
     await client.click("Start the walkthrough")  # under /help: the help stays
     assert client.reply.kind is ReplyKind.WALKTHROUGH and client.reply.mode is ReplyMode.NEW
     await client.send("/cancel")
-    await to_outcome(client)
+    await to_the_date(client)
+    await client.answer("titre_expiry", SKIP)
     assert client.reply.mode is ReplyMode.REPLACE and "RECE" in client.text
     await client.click("My checklist")  # below the outcome, which stays
     assert client.reply.mode is ReplyMode.NEW and "0/" in client.text
@@ -201,9 +205,7 @@ async def test_each_reply_says_where_it_goes() -> None:
 async def test_a_typed_date_answers_in_place_of_the_step() -> None:
     """On Discord the date is typed in a form opened from the step: the next step replaces it."""
     client = await Client.create(lang="en")
-    await client.send("/aps")
-    for label in ("Another nationality", "Yes: I have the diploma", "Master", "still valid"):
-        await client.click(label)
+    await to_the_date(client)
     await client.send("not a date")
     assert client.reply.kind is ReplyKind.ERROR and client.reply.mode is ReplyMode.REPLACE
     await client.send("15/03/2027")

@@ -43,9 +43,12 @@ def outcome_title(client: Client, outcome: str, kb: Knowledge = KB) -> str:
     return t.pgettext(flow_context(outcome, "title"), kb.flow.nodes[outcome].title)
 
 
+NEW_QUESTION = "trial_question"  # its node id and the answer it sets: no real node's
+
+
 def with_new_question(src: Path, dst: Path) -> Path:
-    """A copy of the knowledge folder `src` with one more question: "Is your school public or
-    private?", asked of students between "finished?" and "which diploma?", whose answers change
+    """A copy of the knowledge folder `src` with one more question ("Is your school public or
+    private?"), asked of students between "finished?" and "which diploma?", whose answers change
     no outcome (as a new question that personalises one would not)."""
     import shutil
 
@@ -54,20 +57,20 @@ def with_new_question(src: Path, dst: Path) -> Path:
     text = flow.read_text(encoding="utf-8")
     students = text.count("        next: diploma\n")
     assert students >= 3, "flow.yaml changed: pick another place for the new question"
-    text = text.replace("        next: diploma\n", "        next: school\n")
+    text = text.replace("        next: diploma\n", f"        next: {NEW_QUESTION}\n")
     text = text.replace(
         "\n  diploma:\n",
-        "\n  school:\n"
+        f"\n  {NEW_QUESTION}:\n"
         '    ask: "**Is your school public or private?**"\n'
         "    options:\n"
         "      - id: public\n"
         '        label: "A public university or school"\n'
         "        next: diploma\n"
-        "        set: {school: public}\n"
+        f"        set: {{{NEW_QUESTION}: public}}\n"
         "      - id: private\n"
         '        label: "A private school"\n'
         "        next: diploma\n"
-        "        set: {school: private}\n"
+        f"        set: {{{NEW_QUESTION}: private}}\n"
         "\n  diploma:\n",
         1,
     )

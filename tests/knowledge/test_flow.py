@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge import load_knowledge
-from tests.knowledge.helpers import KB, outcome_title, walk, with_new_question
+from tests.knowledge.helpers import KB, NEW_QUESTION, outcome_title, walk, with_new_question
 
 # the answers, by node and option id (flow.yaml)
 EU, DZ, IN, TN, GA, BJ, OTHER = (
@@ -288,5 +288,5 @@ async def test_a_new_question_breaks_no_situation(tmp_path) -> None:
         assert outcome_title(client, outcome, kb) in client.text, name
         assert rule[0] in client.text, name
         conv = await client.engine.store.load(client.key)
-        asked += conv is not None and conv.answers.get("school") == "public"
+        asked += conv is not None and conv.answers.get(NEW_QUESTION) == "public"
     assert asked >= len(SITUATIONS) // 2  # most situations met the new question

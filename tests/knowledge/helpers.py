@@ -55,8 +55,7 @@ def with_new_question(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     flow = dst / "flow.yaml"
     text = flow.read_text(encoding="utf-8")
-    students = text.count("        next: diploma\n")
-    assert students >= 3, "flow.yaml changed: pick another place for the new question"
+    assert "        next: diploma\n" in text, "flow.yaml changed: put the new question elsewhere"
     text = text.replace("        next: diploma\n", f"        next: {NEW_QUESTION}\n")
     text = text.replace(
         "\n  diploma:\n",

@@ -40,6 +40,7 @@ import hashlib
 import hmac
 import re
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, NamedTuple
 
@@ -48,7 +49,6 @@ MAX_TAIL = 3  # characters an open tail (a walkthrough option) may take
 MAX_OWNERS_KEPT = 50_000  # users whose owner hash is remembered (a few MB at most)
 ANYONE = "0"  # the owner of a token anyone may click (a vote under an answer in a group)
 _BODY = re.compile(r"^[A-Za-z0-9_.-]*$")
-_FIELD = re.compile(r"^[A-Za-z0-9_-]*$")
 
 
 class Payload:
@@ -69,9 +69,11 @@ class Payload:
 
 
 class _Spec(NamedTuple):
-    """How a payload class packs: its signed fields (name, type) and its tail's name."""
+    """How a payload class packs: its signed fields' names, how to read each back from its
+    text, and its tail's name."""
 
-    signed: tuple[tuple[str, type], ...]
+    names: tuple[str, ...]
+    readers: tuple[Callable[[str], object], ...]
     tail: str
 
 
@@ -82,22 +84,30 @@ def _spec(cls: type[Payload]) -> _Spec:
     found = _SPECS.get(cls)
     if found is None:
         hints = typing.get_type_hints(cls)
-        signed = tuple(
-            (f.name, hints[f.name]) for f in dataclasses.fields(cls) if f.name != cls.tail
-        )
-        found = _SPECS[cls] = _Spec(signed, cls.tail)
+        fields = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+        if cls.tail and fields[-1] != cls.tail:  # unpacking passes it last
+            raise TypeError(f"{cls.__name__}: the tail {cls.tail!r} must be the last field")
+        names = tuple(name for name in fields if name != cls.tail)
+        readers = tuple(_reader(hints[name]) for name in names)
+        found = _SPECS[cls] = _Spec(names, readers, cls.tail)
     return found
 
 
-def _read(kind: type, text: str) -> object:
-    """One field's value from its text, or raise ValueError."""
+def _reader(kind: type) -> Callable[[str], object]:
+    """How a field of type `kind` is read from its text (ValueError when it cannot be)."""
     if kind is int:
-        if not (text.isascii() and text.isdigit()) or len(text) > 9:
-            raise ValueError(text)
-        return int(text)
+        return _read_int
     if kind is str:
-        return text
-    return kind(text)  # a StrEnum: ValueError for a value it does not have
+        return str
+    if issubclass(kind, enum.StrEnum):
+        return kind  # ValueError for a value it does not have
+    raise TypeError(f"a payload field must be str, int or a StrEnum, not {kind!r}")
+
+
+def _read_int(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise ValueError(text)
+    return int(text)
 
 
 class Signed(NamedTuple):
@@ -151,17 +161,11 @@ class TokenCodec:
         """The signed part of `payload`'s token; for a payload with a tail, it ends with the dot
         each button of a step appends its own tail to (one MAC for all of them)."""
         spec = _spec(type(payload))
-        parts = [payload.kind]
-        for name, _ in spec.signed:
-            value = getattr(payload, name)
-            text = str(value.value if isinstance(value, enum.Enum) else value)
-            if not _FIELD.match(text):
-                raise ValueError(f"{payload.kind}.{name} must be [A-Za-z0-9_-]: {text!r}")
-            parts.append(text)
-        parts.append(owner)
+        # str() of a StrEnum member is its value
+        parts = [payload.kind, *(str(getattr(payload, name)) for name in spec.names), owner]
         body = ".".join(parts)
-        if not _BODY.match(owner):
-            raise ValueError(f"owner must be [A-Za-z0-9_-]: {owner!r}")
+        if not _BODY.match(body) or body.count(".") != len(parts) - 1:
+            raise ValueError(f"token fields must be [A-Za-z0-9_-]: {body!r}")
         token = f"{body}.{self._mac(body)}"
         room = MAX_TAIL + 1 if spec.tail else 0  # a tail still needs room for its dot and value
         if len(token.encode()) + room > MAX_TOKEN_BYTES:
@@ -186,18 +190,15 @@ class TokenCodec:
         if not body or not hmac.compare_digest(mac, self._mac(body)):
             return None
         parts = body.split(".")
-        if len(parts) != len(spec.signed) + 2:  # kind, fields, owner
+        if len(parts) != len(spec.names) + 2:  # kind, fields, owner
             return None
         try:
-            values = {
-                name: _read(kind, text)
-                for (name, kind), text in zip(spec.signed, parts[1:-1], strict=True)
-            }
+            values = [read(text) for read, text in zip(spec.readers, parts[1:-1], strict=True)]
         except ValueError:
             return None
         if spec.tail:
-            values[spec.tail] = tail
-        return Signed(cls(**values), parts[-1])
+            values.append(tail)  # the tail is the last field
+        return Signed(cls(*values), parts[-1])
 
     def _mac(self, body: str) -> str:
         h = self._mac_base.copy()

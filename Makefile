@@ -18,7 +18,7 @@ PACKAGE_STAMP := $(VENV)/.installed-package
 PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test test-fast lint check catalogs i18n readme-graph bench eval package-check site web-audit clean
+.PHONY: run test test-fast lint check catalogs i18n readme readme-graph bench eval package-check site web-audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,9 +76,12 @@ check: $(STAMP)
 i18n: $(STAMP)
 	$(BIN)/python scripts/i18n.py
 
-# After changing knowledge/flow.yaml: refresh the diagram in README.md (a test checks it).
-readme-graph: $(STAMP)
-	$(BIN)/python scripts/update_readme_graph.py
+# After changing knowledge/flow.yaml or a command: refresh README.md's walkthrough diagram and
+# command lists (tests check them).
+readme: $(STAMP)
+	$(BIN)/python scripts/update_readme.py
+
+readme-graph: readme
 
 # The static FAQ site in _site/ (deploy the folder to any static host), weighed against its budgets.
 site: $(STAMP) catalogs

@@ -24,6 +24,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Config, ConfigError
 from bot.knowledge import KnowledgeError
@@ -55,6 +56,7 @@ class _Version(argparse.Action):
 
 
 def _parser() -> argparse.ArgumentParser:
+    """The whole command line: the common options, then one subparser per subcommand."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--knowledge",
@@ -70,13 +72,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in SUBCOMMANDS:
+        add(sub, common)
+    return parser
 
+
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def _run(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     sub.add_parser(
         "run",
         parents=[common],
         help="run the configured platforms (the default)",
         description="Run every platform whose token is set; with none, the console.",
     )
+
+
+def _console(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "console",
         parents=[common],
@@ -87,6 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", help="your language as a platform would report it (fr, en-GB…)")
     p.add_argument("--database", help="override APS_BOT_DATABASE (a SQLite path, or 'memory')")
 
+
+def _ask(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "ask",
         parents=[common],
@@ -103,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
         help="print one JSON object: id, score, lang, answer, alternatives",
     )
 
+
+def _check(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "check",
         parents=[common],
@@ -114,6 +132,8 @@ def _parser() -> argparse.ArgumentParser:
         "--locales", type=Path, metavar="DIR", help="catalogs folder (default: the bundled ones)"
     )
 
+
+def _health(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     sub.add_parser(
         "health",
         help="exit 0 if a running bot made progress recently (Docker HEALTHCHECK)",
@@ -122,12 +142,18 @@ def _parser() -> argparse.ArgumentParser:
         "platform is stalled (updates waiting at Telegram for 3 minutes, none handled), 1 if "
         "not. Prints each platform's last handled update, pending updates and failed deliveries.",
     )
+
+
+def _graph(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     sub.add_parser(
         "graph",
         parents=[common],
         help="print the walkthrough as a Mermaid diagram",
         description="Print the walkthrough (flow.yaml) as a Mermaid flowchart.",
     )
+
+
+def _discord_sync(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "discord-sync",
         parents=[common],
@@ -138,6 +164,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--guild", type=int, metavar="ID", help="register in this server only")
 
+
+def _report(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "report",
         help="aggregated usage counts for moderators",
@@ -148,6 +176,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", action="store_true", help="write CSV (section,name,value) to stdout")
     p.add_argument("--database", help="override APS_BOT_DATABASE (a SQLite path or redis://…)")
 
+
+def _sources(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "sources",
         help="watch the official sources for changes",
@@ -186,6 +216,8 @@ def _parser() -> argparse.ArgumentParser:
         "sources.yaml once you have read it",
     )
 
+
+def _site(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "site",
         parents=[common],
@@ -208,6 +240,8 @@ def _parser() -> argparse.ArgumentParser:
         "and sitemap links absolute, and writes sitemap.xml",
     )
 
+
+def _web(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "web",
         parents=[common],
@@ -222,7 +256,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--database", help="override APS_BOT_DATABASE (a SQLite path, redis://…, memory)"
     )
-    return parser
+
+
+# in the order `aps-bot --help` lists them
+SUBCOMMANDS = (
+    _run,
+    _console,
+    _ask,
+    _check,
+    _health,
+    _graph,
+    _discord_sync,
+    _report,
+    _sources,
+    _site,
+    _web,
+)
 
 
 def _seconds(value: str) -> float:

@@ -1,7 +1,8 @@
 """The console front end: try the bot in a terminal, or script it through stdin.
 
-In a terminal, choices are numbered and bold shows as bold; when stdin is not a terminal, lines are
-read one by one with no prompt, so a session can be scripted::
+In a terminal, choices are numbered and bold shows as bold (a terminal cannot take a message back:
+a reply that replaces the clicked one is printed below it, and the old numbers stop working); when
+stdin is not a terminal, lines are read one by one with no prompt, so a session can be scripted::
 
     printf '/lang fr\n/aps\n2\n' | aps-bot console
 
@@ -15,7 +16,7 @@ import shutil
 import sys
 from typing import TextIO
 
-from bot.engine import ConversationKey, Engine, Event, Reply
+from bot.engine import ConversationKey, Engine, Event, Reply, ReplyMode
 from bot.engine.reminder_pump import NotNow, send_due_reminders
 from bot.engine.reminders import ReminderDelivery
 from bot.render.plain import render_reply
@@ -70,7 +71,9 @@ class Console:
         text = render_reply(reply, ansi=self.interactive, width=width)
         self.stdout.write(text + "\n\n")
         self.stdout.flush()
-        if reply.choices:
+        # numbers pick the last buttons still on screen: a reply that replaces a message takes its
+        # buttons away (a cancelled walkthrough's), one posted anew leaves them if it has none
+        if reply.choices or reply.mode is ReplyMode.REPLACE:
             self.choices = reply.choices
 
     async def run(self) -> None:

@@ -16,7 +16,6 @@ An empty or older-format file still counts as a heartbeat by its modification ti
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import tempfile
@@ -25,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from bot.jobs import Every, Job
 
 INTERVAL = 30.0
 STALE_AFTER = 120.0
@@ -117,14 +118,15 @@ def write_heartbeat(path: Path, vitals: Vitals) -> None:
     os.replace(part, path)
 
 
-async def heartbeat(
+def heartbeat_job(
     path: Path | None = None, interval: float = INTERVAL, vitals: Vitals = VITALS
-) -> None:
-    """Rewrite `path` every `interval` seconds until cancelled."""
-    path = path or heartbeat_path()
-    while True:
-        write_heartbeat(path, vitals)
-        await asyncio.sleep(interval)
+) -> Job:
+    """Rewrite `path` (default: `heartbeat_path`) every `interval` seconds, from the start."""
+
+    async def beat() -> None:
+        write_heartbeat(path or heartbeat_path(), vitals)
+
+    return Job("heartbeat", Every(interval), beat)
 
 
 def stalled(vitals: dict[str, Any], now: float) -> str | None:

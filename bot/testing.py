@@ -7,21 +7,101 @@
 
 The client talks to a real `Engine` (memory store, the real knowledge and catalogs unless given) and
 keeps the last reply's choices, so `click` finds a button by its visible label, as a person would.
+
+A walkthrough scenario names its answers by node and option id (flow.yaml), never by label::
+
+    await client.walk({"nationality": "india", "finished": "done", "diploma": "master",
+                       "titre_status": "valid", "titre_expiry": "15/03/2027"})
+
+`Step` reads which node a front end shows from its buttons' tokens, so the same scenario drives
+Telegram, Discord or the web: a question the scenario does not name gets its first option and an
+input it does not name is skipped, so adding a question to flow.yaml breaks only the scenarios
+whose outcome it changes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.engine import ConversationKey, Engine, Event, Reply
+from bot.engine.tokens import WalkButton
 from bot.i18n import Catalogs
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, Knowledge, load_knowledge
+from bot.knowledge.model import Node, NodeKind
 from bot.markup import plain_text
 from bot.storage import MemoryStore
 from bot.storage.base import Store
 
 DEFAULT_NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC).timestamp()
+SKIP = "skip"  # a scenario's answer to a date question it skips
+MAX_STEPS = 40  # a scenario longer than this is going round in circles
+_NAVIGATION = {
+    WalkButton.SKIP: SKIP,
+    WalkButton.BACK: "back",
+    WalkButton.RESTART: "restart",
+    WalkButton.CANCEL: "cancel",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """A walkthrough step as a front end shows it: the node, and the token of each of its buttons
+    by option id (`SKIP`, ``back``, ``restart`` and ``cancel`` for the others).
+
+    Attributes:
+        node: the node shown (an outcome ends the scenario).
+        tokens: option id → the token its button sends back.
+    """
+
+    node: Node
+    tokens: Mapping[str, str]
+
+    def choose(self, answers: Mapping[str, str]) -> str:
+        """The scenario's answer here: an option id, `SKIP`, or a date to type. A question it does
+        not name gets its first option, an input it does not name is skipped."""
+        if self.node.id in answers:
+            return answers[self.node.id]
+        if self.node.options:
+            return self.node.options[0].id
+        return SKIP
+
+    def token(self, answer: str) -> str | None:
+        """The token to send for `answer` (an option id or `SKIP`); None for a typed answer.
+
+        Raises:
+            LookupError: the node has no option `answer`.
+        """
+        if answer in self.tokens:
+            return self.tokens[answer]
+        if self.node.kind is NodeKind.INPUT:
+            return None
+        raise LookupError(f"node {self.node.id} has no option {answer!r}: {sorted(self.tokens)}")
+
+
+async def step_of(engine: Engine, tokens: Iterable[str]) -> Step | None:
+    """The walkthrough step whose buttons send `tokens` (a Telegram keyboard's callback_data, a
+    Discord message's custom_ids without their ``c:``, the web chat's buttons), read with the
+    engine's own key; None when none of them is a walkthrough button."""
+    codec = await engine.codec()
+    flow = engine.knowledge.flow
+    node: Node | None = None
+    by_id: dict[str, str] = {}
+    for token in tokens:
+        signed = codec.unpack(token)
+        if signed is None or not isinstance(signed.payload, WalkButton):
+            continue
+        node = flow.by_index(signed.payload.node)
+        if node is None:
+            continue
+        option = signed.payload.option
+        if option.isdigit() and int(option) < len(node.options):
+            by_id[node.options[int(option)].id] = token
+        elif option in _NAVIGATION:
+            by_id[_NAVIGATION[option]] = token
+    return Step(node, by_id) if node is not None else None
 
 
 class FakeClock:
@@ -130,6 +210,46 @@ class Client:
         if len(found) != 1:
             raise LookupError(f"{len(found)} buttons match {label!r}; buttons are {self.labels}")
         return await self.press(found[0].token)
+
+    async def step(self) -> Step | None:
+        """The walkthrough step the last reply shows, or None."""
+        return await step_of(self.engine, (c.token for c in self.reply.choices))
+
+    async def answer(self, node: str, answer: str) -> Reply:
+        """Answer walkthrough question `node` with option `answer`, or date question `node` with
+        a typed date (or `SKIP`), by ids.
+
+        Raises:
+            LookupError: the walkthrough does not show `node` now.
+        """
+        step = await self.step()
+        if step is None or step.node.id != node:
+            shown = step.node.id if step else None
+            raise LookupError(f"the walkthrough shows {shown!r}, not {node!r}")
+        token = step.token(answer)
+        return await self.press(token) if token is not None else await self.send(answer)
+
+    async def walk(
+        self, answers: Mapping[str, str], *, start: bool = True, until: str = ""
+    ) -> Reply:
+        """Send /aps (unless `start` is false), then answer every step as `answers` says (node id
+        → option id, date or `SKIP`; see `Step.choose`) until an outcome, or until node `until`
+        is shown, and return that reply.
+
+        Raises:
+            LookupError: an answer names an option its node does not have, or the walkthrough
+                stops showing steps (an error it did not expect) or goes round in circles.
+        """
+        if start:
+            await self.send("/aps")
+        for _ in range(MAX_STEPS):
+            step = await self.step()
+            if step is None:
+                raise LookupError(f"no walkthrough step shown: {self.text[:200]!r}")
+            if step.node.kind is NodeKind.OUTCOME or step.node.id == until:
+                return self.reply
+            await self.answer(step.node.id, step.choose(answers))
+        raise LookupError(f"no outcome after {MAX_STEPS} steps")
 
     async def press(self, token: str) -> Reply:
         """Send a raw choice token (a stale or forged one, in tests)."""

@@ -21,7 +21,7 @@ from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.markup import WARNING_SIGN, lead, parse, plain_text, preview
 from bot.search.decide import ANSWER, COMPOSED, SUGGEST, UNKNOWN, decide
 from bot.storage import MemoryStore
-from bot.testing import Client, FakeClock
+from bot.testing import SKIP, Client, FakeClock
 
 
 @pytest.fixture(scope="module")
@@ -190,10 +190,8 @@ async def test_walkthrough_answers_tell_the_situation_and_nothing_new_is_stored(
     """Someone who said in /aps that they already hold the card asks "can I renew it?": the
     holder's answer, from what the walkthrough keeps; the conversation stores nothing more."""
     c = Client(engine, lang="en")
-    await c.send("/aps")
-    await c.click("Another nationality")
-    await c.click("I already hold")
-    await c.click("Skip this question")  # the card's end date: an outcome for holders
+    # by node and option id; the card's end date skipped: an outcome for holders
+    await c.walk({"nationality": "other", "finished": "holder", "card_end": SKIP})
     before = await engine.store.load(c.key)
     await c.send("can I renew it?")
     assert c.reply.faq_kind == ANSWER and c.reply.faq_shown == ("duration",)
@@ -205,8 +203,7 @@ async def test_walkthrough_answers_tell_the_situation_and_nothing_new_is_stored(
 
 async def test_a_nationality_from_the_walkthrough_prefers_that_countrys_entry(engine) -> None:
     c = Client(engine, lang="en")
-    await c.send("/aps")
-    await c.click("Tunisian")
+    await c.walk({"nationality": "tunisia"}, until="finished")  # by node and option id
     await c.send("what applies to me after my master?")
     assert c.reply.faq_shown == ("tunisia",)
     await c.send("combien de temps dure l'aps ?")

@@ -80,6 +80,7 @@ def test_each_how_to_fits_in_ten_lines() -> None:
         "How to add a node kind",
         "How to add a platform",
         "How to add a language",
+        "How to add a walkthrough question",
     }
     for title, body in sections:
         lines = [line for line in body.splitlines() if line.strip()]

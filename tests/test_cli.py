@@ -240,7 +240,7 @@ def test_graph_matches_the_readme() -> None:
         r"<!-- graph:start -->\n```mermaid\n(.*?)```\n<!-- graph:end -->", readme, re.S
     )
     assert block, "README.md lacks the graph block"
-    assert block.group(1) == result.stdout, "README diagram is stale: run `make readme-graph`"
+    assert block.group(1) == result.stdout, "README diagram is stale: run `make readme`"
 
 
 @pytest.mark.parametrize("args", [[], ["console"], ["ask"], ["check"], ["graph"], ["run"]])

@@ -7,7 +7,9 @@ generated from it; these tests fail if any of them drifts from it.
 
 from __future__ import annotations
 
+import importlib.util
 import re
+from pathlib import Path
 
 import pytest
 from discord import app_commands
@@ -17,7 +19,8 @@ from bot.adapters.telegram import build_application
 from bot.adapters.telegram.menus import command_menu
 from bot.config import Config, Secret
 from bot.engine import ArgKind, Engine
-from bot.engine.commands import PLATFORMS, offered_on
+from bot.engine.commands import PLATFORMS, Command, offered_on
+from bot.engine.features import ROUTER
 from bot.engine.router import Router
 from bot.testing import Client
 
@@ -84,8 +87,9 @@ def test_telegram_menus_and_handlers_follow_the_table(engine: Engine) -> None:
             c.name for c in offered_on(engine.commands, "telegram")
         ]
         assert all(c.description for c in menu)
-        groups = {c.command for c in command_menu(t, engine.commands, groups=True)}
-        assert groups == {c.name for c in engine.commands if c.groups} == {"aps", "faq", "help"}
+        groups = [c.command for c in command_menu(t, engine.commands, groups=True)]
+        listed = [c.name for c in offered_on(engine.commands, "telegram") if c.groups]
+        assert groups == listed and listed  # group menus: the table's `groups=True` rows
 
 
 async def test_discord_slash_commands_follow_the_table(engine: Engine) -> None:
@@ -181,3 +185,30 @@ async def test_a_command_a_platform_does_not_support_is_answered_from_its_row(
     assert table["remind"].works_on("site") and not table["remind"].offered_on("web")
     with pytest.raises(ValueError, match="no such platform"):
         Router("x").command("zz_example", "Example", platforms=("webb",))
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _readme_script():
+    spec = importlib.util.spec_from_file_location(
+        "update_readme", ROOT / "scripts" / "update_readme.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_readme_lists_the_commands_of_the_table() -> None:
+    """README.md's three command lists are generated from the table (`make readme`)."""
+    script = _readme_script()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = {n: make for n, make in script.blocks().items() if n.startswith("commands:")}
+    assert set(blocks) == {"commands:all", "commands:telegram", "commands:discord"}
+    for name, make in blocks.items():
+        assert script.current(readme, name) == make(), f"README {name} is stale: run `make readme`"
+    # a command added to the table changes the lists: the check above would fail
+    ping = Command("zz_ping", handler=lambda *a: None, summary="Check that I am alive")
+    longer = script.blocks((*ROUTER.commands.values(), ping))
+    assert all("/zz_ping" in longer[name]() for name in blocks)

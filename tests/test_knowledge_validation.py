@@ -63,11 +63,24 @@ def test_unknown_target(kb: Path) -> None:
     assert any(p.startswith(f"{kb / 'flow.yaml'}:{line}: node diploma") for p in found)
 
 
+def test_options_need_their_own_ids(kb: Path) -> None:
+    edit(kb / "flow.yaml", "      - id: licence\n", "      - id: master\n")  # used twice
+    edit(kb / "flow.yaml", "      - id: india\n", "      - id: no\n")  # YAML reads a boolean
+    edit(kb / "flow.yaml", "      - id: other\n        label:", "      - label:")  # none at all
+    found = problems(kb)
+    at = line_of(kb / "flow.yaml", '        label: "Licence"') - 1
+    assert f"{kb / 'flow.yaml'}:{at}: node diploma.options[1]: id 'master' is used twice" in (
+        "\n".join(found)
+    )
+    assert any("node who.options[1]: 'id' must be lower_snake_case (got False)" in p for p in found)
+    assert any("node who.options[2]: 'id' must be lower_snake_case (got None)" in p for p in found)
+
+
 def test_dead_end_cycle(kb: Path) -> None:
     edit(kb / "flow.yaml", "next: out_no", "next: loop")
     with (kb / "flow.yaml").open("a", encoding="utf-8") as f:
         f.write(
-            '  loop:\n    ask: "Again?"\n    options:\n      - label: "Again"\n        next: loop\n'
+            '  loop:\n    ask: "Again?"\n    options:\n      - id: again\n        label: "Again"\n        next: loop\n'
         )
     found = problems(kb)
     assert any("node loop is a dead end" in p for p in found)

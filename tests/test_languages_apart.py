@@ -28,7 +28,7 @@ from bot.search.decide import decide
 from bot.search.lexicon import build
 from bot.search.segment import Segmenter, space_runs
 from bot.testing import Client
-from tests.test_third_language import TO_THE_DATE_QUESTION
+from tests.test_third_language import TO_THE_DATE
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = load_knowledge()
@@ -178,15 +178,8 @@ def test_dates_typed_in_chinese_are_read(typed, today, expected) -> None:
 
 async def test_the_walkthrough_reads_a_chinese_date() -> None:
     client = await Client.create(knowledge=KB, lang="zh")
-    zh = CATALOGS.get("zh")
     await client.send("/aps")
-    for label in TO_THE_DATE_QUESTION:
-        node = next(
-            n for n in KB.flow.nodes.values() for o in n.options if o.label.startswith(label)
-        )
-        option = next(o for o in node.options if o.label.startswith(label))
-        await client.click(zh.pgettext(f"flow:{node.id}.options", option.label))
-    await client.send("2027年3月15日")
+    await client.walk({**TO_THE_DATE, "titre_expiry": "2027年3月15日"})  # by node and option id
     assert "2027年3月15日" in client.text  # the countdown, the date written the Chinese way
 
 

@@ -31,12 +31,13 @@ from bot.testing import Client, FakeClock
 from tests.knowledge.helpers import KB
 
 FIXTURE = Path(__file__).parent / "fixtures" / "third_language" / "locales"
-TO_THE_DATE_QUESTION = (  # nationality, finished, diploma, where: the titre's expiry date is next
-    "Another nationality",
-    "Yes",
-    "Master",
-    "In France, and my titre is still valid",
-)
+TO_THE_DATE = {  # by node and option id: the titre's expiry date is typed in German
+    "nationality": "other",
+    "finished": "done",
+    "diploma": "master",
+    "titre_status": "valid",
+    "titre_expiry": "15. März 2027",
+}
 
 
 @pytest.fixture
@@ -104,10 +105,7 @@ def test_it_reads_dates_typed_with_its_month_names(catalogs: Catalogs, typed: st
 
 async def test_the_walkthrough_and_reminders_read_german_dates(engine: Engine) -> None:
     client = Client(engine, lang="de")
-    await client.send("/aps")
-    for label in TO_THE_DATE_QUESTION:
-        await client.click(label)
-    await client.send("15. März 2027")
+    await client.walk(TO_THE_DATE)
     assert "15. März 2027" in client.text  # the countdown, with the date formatted in German
     await client.send("/remind 1. Juni 2027")
     (first, *_) = await engine.store.list_reminders("test", "alice")

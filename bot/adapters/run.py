@@ -7,6 +7,8 @@ import logging
 
 from bot.config import Config
 from bot.engine import Engine
+from bot.engine.upkeep import upkeep_jobs
+from bot.jobs import run_jobs
 
 log = logging.getLogger(__name__)
 
@@ -14,15 +16,11 @@ log = logging.getLogger(__name__)
 async def run_platforms(config: Config, engine: Engine) -> None:
     """Start Telegram and/or Discord (whichever has a token) and run until cancelled.
 
-    Alongside them: a heartbeat for container health checks, and the daily purge of data
-    untouched for the retention period.
+    Alongside them (`bot.engine.upkeep`): a heartbeat for container health checks, and the daily
+    purge of data untouched for the retention period. Each platform schedules its own jobs
+    (reminders, the weekly source check) on its runtime.
     """
-    from bot.health import heartbeat
-
-    tasks = [
-        asyncio.create_task(heartbeat(), name="heartbeat"),
-        asyncio.create_task(_purge_daily(engine), name="purge"),
-    ]
+    tasks = [asyncio.create_task(run_jobs(upkeep_jobs(engine)), name="upkeep")]
     if config.telegram_token:
         from bot.adapters.telegram import run_telegram
 
@@ -39,11 +37,3 @@ async def run_platforms(config: Config, engine: Engine) -> None:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-
-
-async def _purge_daily(engine: Engine, interval: float = 86400.0) -> None:
-    while True:
-        removed = await engine.purge()
-        if removed:
-            log.info("purged %d inactive record(s)", removed)
-        await asyncio.sleep(interval)

@@ -7,7 +7,15 @@ through this ``__init__``: it imports the engine, which imports every feature.
 from bot.engine.commands import Arg, ArgKind, Command
 from bot.engine.engine import ADMIN_COMMANDS, COMMANDS, Engine, FaqLookup
 from bot.engine.events import ConversationKey, Event, EventKind
-from bot.engine.reply import Action, ActionKind, Choice, ChoiceKind, Reply, ReplyKind
+from bot.engine.reply import (
+    Action,
+    ActionKind,
+    Choice,
+    ChoiceKind,
+    Reply,
+    ReplyKind,
+    ReplyMode,
+)
 from bot.search.index import FaqIndex, SearchResult
 
 __all__ = [
@@ -28,5 +36,6 @@ __all__ = [
     "FaqLookup",
     "Reply",
     "ReplyKind",
+    "ReplyMode",
     "SearchResult",
 ]

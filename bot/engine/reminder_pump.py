@@ -5,6 +5,9 @@ terminal) and which of its errors are final; the contract of `Engine.due_reminde
 once: skip a reminder whose lease is nearly over (whoever claims it next sends it), mark each sent
 as soon as the platform accepted it, drop one that can never be delivered (the user blocked the
 bot), and leave one that failed for now to be claimed again when its lease ends.
+
+`reminder_job` makes it a `bot.jobs.Job` for the platform's runtime to schedule (Telegram's
+JobQueue, a discord.py task); the console calls `send_due_reminders` before each prompt instead.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from bot.jobs import Every, Job
+
 if TYPE_CHECKING:
     from bot.engine.engine import Engine
     from bot.engine.reminders import ReminderDelivery
@@ -20,6 +25,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Send = Callable[["ReminderDelivery"], Awaitable[None]]
+INTERVAL = 60.0  # seconds between two rounds
+FIRST = 10.0  # seconds after the start before the first round
 
 
 class NotNow(Exception):
@@ -68,3 +75,19 @@ def _why(exc: BaseException) -> str:
     what the user wrote)."""
     status = getattr(exc, "status", None)
     return f"{type(exc).__name__}, HTTP {status}" if status else type(exc).__name__
+
+
+def reminder_job(
+    engine: Engine,
+    platform: str,
+    send: Send,
+    *,
+    final: tuple[type[BaseException], ...] = (),
+    transient: tuple[type[BaseException], ...] = (),
+) -> Job:
+    """`send_due_reminders` for `platform` every minute, as a job its runtime schedules."""
+    return Job(
+        f"{platform}-reminders",
+        Every(INTERVAL, first=FIRST),
+        lambda: send_due_reminders(engine, platform, send, final=final, transient=transient),
+    )

@@ -43,11 +43,20 @@ class Action(NamedTuple):
     label: str = ""
 
 
+class ReplyMode(enum.Enum):
+    """Where a reply goes: every front end reads this, none guesses it from the button."""
+
+    NEW = "new"  # posted as a new message; the message whose button was clicked stays
+    # replaces the message whose button (or form) the user used: a walkthrough step, a ticked
+    # checklist; where there is no such message (a typed line), it is posted anew
+    REPLACE = "replace"
+
+
 class ReplyKind(enum.Enum):
     """What the reply is, so adapters can pick a layout (edit in place, ephemeral, alert…)."""
 
     INFO = "info"  # help, privacy, language changed…
-    WALKTHROUGH = "walkthrough"  # a walkthrough step or outcome: adapters edit the previous step
+    WALKTHROUGH = "walkthrough"  # a walkthrough step or outcome
     FAQ = "faq"  # an FAQ answer (or did-you-mean, or no match)
     EXPIRED = "expired"  # a stale or forged token: nothing changed
     NOT_YOURS = "not_yours"  # someone clicked another user's button: nothing changed
@@ -65,6 +74,7 @@ class Reply:
         choices: buttons under the last message.
         actions: follow-ups (continue in private, end).
         kind: what this reply is.
+        mode: whether it replaces the message whose button was clicked or is posted anew.
         lang: the language it is written in.
         alert: a short text for a transient notice (a toast on Telegram, an ephemeral on Discord)
             instead of new messages, used for NOT_YOURS and EXPIRED.
@@ -79,6 +89,7 @@ class Reply:
     choices: list[Choice] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     kind: ReplyKind = ReplyKind.INFO
+    mode: ReplyMode = ReplyMode.NEW
     lang: str = "en"
     alert: str | None = None
     faq_id: str | None = None

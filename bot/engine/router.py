@@ -6,8 +6,8 @@ the features' routers in one (`bot.engine.features.ROUTER`) and dispatches every
 
 - a command to the handler of that name (unknown, or admin-only for a non-admin: "I don't know
   /x");
-- a button to the handler of its token's kind (``w``, ``f``…, see `bot.engine.tokens`), once the
-  token is authentic and the clicker is the user it was made for;
+- a button to the handler of its payload's class (`bot.engine.tokens`: `WalkButton`,
+  `FaqButton`…), once its token is authentic and the clicker is the user it was made for;
 - free text to the text handlers in order, until one answers (the walkthrough's date question
   first, then the FAQ).
 """
@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.engine.commands import PLATFORMS, Arg, Command, Hint
 from bot.engine.events import EventKind
 from bot.engine.reply import ReplyKind
-from bot.engine.tokens import ANYONE, Token
+from bot.engine.tokens import ANYONE, Payload
 
 if TYPE_CHECKING:
     from bot.engine.reply import Reply
@@ -29,21 +29,21 @@ if TYPE_CHECKING:
     from bot.storage.records import Conversation
 
     CommandHandler = Callable[[Turn, Conversation | None, str], Awaitable[Reply]]
-    ButtonHandler = Callable[[Turn, Conversation | None, Token], Awaitable[Reply]]
+    ButtonHandler = Callable[[Turn, Conversation | None, Any], Awaitable[Reply]]
     TextHandler = Callable[[Turn, Conversation | None, str], Awaitable[Reply | None]]
 
 
 @dataclass(frozen=True)
 class ButtonKind:
-    """One kind of button token and its handler.
+    """One kind of button and its handler.
 
     Attributes:
-        kind: the token's first field (``w``, ``f``, ``l``, ``r``, ``c``, ``v``).
-        handler: ``async (turn, conversation, token) -> Reply``.
+        payload: the payload class of its tokens (`bot.engine.tokens`).
+        handler: ``async (turn, conversation, payload) -> Reply``.
         anyone: a token whose owner is `ANYONE` may be clicked by anyone (votes in a group).
     """
 
-    kind: str
+    payload: type[Payload]
     handler: ButtonHandler
     anyone: bool = False
 
@@ -100,12 +100,13 @@ class Router:
         return register
 
     def button(
-        self, kind: str, *, anyone: bool = False
+        self, payload: type[Payload], *, anyone: bool = False
     ) -> Callable[[ButtonHandler], ButtonHandler]:
-        """Register the decorated ``async (turn, conversation, token)`` for tokens of `kind`."""
+        """Register the decorated ``async (turn, conversation, payload)`` for buttons whose
+        payload is a `payload` (its fields typed: the handler checks only what they mean)."""
 
         def register(handler: ButtonHandler) -> ButtonHandler:
-            self._add_button(ButtonKind(kind, handler, anyone))
+            self._add_button(ButtonKind(payload, handler, anyone))
             return handler
 
         return register
@@ -141,9 +142,10 @@ class Router:
         self.commands[command.name] = command
 
     def _add_button(self, button: ButtonKind) -> None:
-        if button.kind in self.buttons:
-            raise ValueError(f"{self.name}: button kind {button.kind!r} is registered twice")
-        self.buttons[button.kind] = button
+        kind = button.payload.kind
+        if kind in self.buttons:
+            raise ValueError(f"{self.name}: buttons {button.payload.__name__} registered twice")
+        self.buttons[kind] = button
 
     # ------------------------------------------------------------------ dispatching
 
@@ -169,12 +171,12 @@ class Router:
 
     async def on_button(self, turn: Turn, conv: Conversation | None) -> Reply:
         assert turn.event is not None
-        token = turn.codec.decode(turn.event.token)
-        if token is None:
+        signed = turn.codec.unpack(turn.event.token)
+        if signed is None:
             return turn.expired()
-        button = self.buttons.get(token.kind)
-        anyones = button is not None and button.anyone and token.owner == ANYONE
-        if token.owner != turn.owner and not anyones:
+        button = self.buttons.get(signed.payload.kind)
+        anyones = button is not None and button.anyone and signed.owner == ANYONE
+        if signed.owner != turn.owner and not anyones:
             r = turn.reply(ReplyKind.NOT_YOURS)
             r.alert = turn.t.gettext(
                 "These buttons belong to someone else. Send /aps or /faq for your own."
@@ -182,7 +184,7 @@ class Router:
             return r
         if button is None:
             return turn.expired()
-        return await button.handler(turn, conv, token)
+        return await button.handler(turn, conv, signed.payload)
 
     async def on_text(self, turn: Turn, conv: Conversation | None, text: str) -> Reply:
         for handler in self.texts:

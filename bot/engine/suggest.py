@@ -19,6 +19,7 @@ from bot.engine.features.walkthrough import navigation
 from bot.engine.features.walkthrough.nodes import KINDS, reads_text
 from bot.engine.reply import Reply
 from bot.engine.shorts import short_line
+from bot.engine.tokens import FaqAction, FaqButton
 from bot.i18n import Lang
 from bot.knowledge.model import faq_context
 from bot.search.decide import decide
@@ -83,7 +84,7 @@ async def share_token(engine: Engine, key: ConversationKey, entry_id: str) -> st
         return None
     codec = await engine.codec()
     owner = codec.owner(key.platform, key.user)
-    return codec.encode("f", (kb.version, "a", str(entry.index)), owner)
+    return codec.pack(FaqButton(kb.version, FaqAction.ANSWER, entry.index), owner)
 
 
 async def expects_text(engine: Engine, key: ConversationKey) -> bool:

@@ -1,13 +1,21 @@
-"""Choice tokens: what a button carries back to the engine.
+"""Button payloads: what a button carries back to the engine, typed, packed and signed here.
 
-A token is short (≤ 64 bytes, Telegram's callback_data limit), versioned and authenticated::
+Each kind of button has a small typed payload, a frozen dataclass declared as in aiogram's
+``CallbackData``: ``class FaqButton(Payload, kind="f")`` with typed fields (``str``, ``int`` or a
+one-letter ``StrEnum``). `TokenCodec.pack` turns a payload into a token and `TokenCodec.unpack`
+turns a token back into a payload, or None when it is forged, truncated, of an unknown kind or of
+the wrong shape: features never split or join token strings. A token is short (≤ 64 bytes,
+Telegram's callback_data limit; Discord's custom_id allows 100), versioned and authenticated::
 
-    w.<flow version>.<step>.<node>.<nonce>.<owner>.<mac>.<option>    a walkthrough choice
-    f.<kb version>.<action>.<index>.<owner>.<mac>                    an FAQ choice
-    l.<lang>.<owner>.<mac>                                           a language
-    r.<action>.<argument>.<owner>.<mac>                              reminders (set, cancel, list)
-    c.<action>.<flow version>.<node>.<mask or item>.<owner>.<mac>    the document checklist
-    v.<kb version>.<entry>.<u|d>.<nonce>.<owner>.<mac>               a 👍/👎 vote (owner 0: anyone)
+    w.<flow version>.<step>.<node>.<nonce>.<owner>.<mac>.<option>    WalkButton
+    f.<kb version>.<action>.<index>.<owner>.<mac>                    FaqButton
+    l.<lang>.<owner>.<mac>                                           LanguageButton
+    r.<action>.<argument>.<owner>.<mac>                              ReminderButton
+    c.<action>.<flow version>.<node>.<mask or item>.<owner>.<mac>    ChecklistButton
+    v.<kb version>.<entry>.<u|d|x>.<nonce>.<owner>.<mac>             VoteButton (owner 0: anyone)
+
+This is the format buttons had before payloads were typed, so the buttons already in users' chats
+are still understood.
 
 ``owner`` is a short keyed hash of the user the buttons were made for, so another member's click in a
 group is recognised; ``mac`` is a keyed BLAKE2b (64 bits, hex) over everything before it: a MAC by design, and
@@ -16,40 +24,103 @@ carries several tokens. The key is a secret kept in the Store, so a forged or ed
 rejected without touching any state.
 
 A walkthrough token's option comes *after* the MAC, which covers everything else: the buttons of
-one step share one MAC (computed once per step, not once per button), and editing the option can
-only pick another button of that same message, which its reader could click anyway; the engine
-rejects an option the step does not have.
+one step share one MAC (computed once per step, not once per button, `TokenCodec.pack_prefix`),
+and editing the option can only pick another button of that same message, which its reader could
+click anyway; the engine rejects an option the step does not have.
+
+Where the answer to a click goes (replacing the clicked message or posted anew) is not read from
+the token: the reply says it (`bot.engine.reply.ReplyMode`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import hashlib
 import hmac
 import re
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar, NamedTuple
+
+from bot.i18n import CHOICE_SEPARATOR
 
 MAX_TOKEN_BYTES = 64
+MAX_TAIL = 3  # characters an open tail (a walkthrough option) may take
 MAX_OWNERS_KEPT = 50_000  # users whose owner hash is remembered (a few MB at most)
-# Where adapters put the answer to a click (they know nothing else of the token's contents):
-EDITS_MESSAGE = ("w.", "c.t.")  # a walkthrough step, a ticked item: replace the clicked message
-KEEPS_MESSAGE = ("r.", "c.o.", "v.")  # reminders, opening a checklist: answer below, keep it
 ANYONE = "0"  # the owner of a token anyone may click (a vote under an answer in a group)
 _BODY = re.compile(r"^[A-Za-z0-9_.-]*$")
 
 
-OPEN_TAIL_KINDS = frozenset({"w"})  # kinds whose last part (the option) follows the MAC
+class Payload:
+    """The base of every button's payload: a frozen dataclass of ``str``, ``int`` or ``StrEnum``
+    fields, declared with its token kind, ``class X(Payload, kind="x")``. A payload with
+    ``tail="field"`` signs every field but that one, which follows the MAC (see the module)."""
+
+    kind: ClassVar[str]
+    tail: ClassVar[str]
+    KINDS: ClassVar[dict[str, type[Payload]]] = {}
+
+    def __init_subclass__(cls, *, kind: str, tail: str = "", **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if not kind.isalnum() or kind in Payload.KINDS:
+            raise ValueError(f"payload kind {kind!r} is not a letter or is taken")
+        cls.kind, cls.tail = kind, tail
+        Payload.KINDS[kind] = cls
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    fields: tuple[str, ...]
+class _Spec(NamedTuple):
+    """How a payload class packs: its signed fields' names, how to read each back from its
+    text, and its tail's name."""
+
+    names: tuple[str, ...]
+    readers: tuple[Callable[[str], object], ...]
+    tail: str
+
+
+_SPECS: dict[type[Payload], _Spec] = {}
+
+
+def _spec(cls: type[Payload]) -> _Spec:
+    found = _SPECS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        fields = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+        if cls.tail and fields[-1] != cls.tail:  # unpacking passes it last
+            raise TypeError(f"{cls.__name__}: the tail {cls.tail!r} must be the last field")
+        names = tuple(name for name in fields if name != cls.tail)
+        readers = tuple(_reader(hints[name]) for name in names)
+        found = _SPECS[cls] = _Spec(names, readers, cls.tail)
+    return found
+
+
+def _reader(kind: type) -> Callable[[str], object]:
+    """How a field of type `kind` is read from its text (ValueError when it cannot be)."""
+    if kind is int:
+        return _read_int
+    if kind is str:
+        return str
+    if issubclass(kind, enum.StrEnum):
+        return kind  # ValueError for a value it does not have
+    raise TypeError(f"a payload field must be str, int or a StrEnum, not {kind!r}")
+
+
+def _read_int(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise ValueError(text)
+    return int(text)
+
+
+class Signed(NamedTuple):
+    """An authentic token's payload and the owner it was made for."""
+
+    payload: Payload
     owner: str
-    tail: str = ""
 
 
 class TokenCodec:
-    """Signs and checks tokens with `secret`."""
+    """Packs payloads into signed tokens and unpacks them, with `secret`."""
 
     def __init__(self, secret: bytes) -> None:
         # one keyed state, copied per token: keying BLAKE2b costs more than hashing a token
@@ -70,36 +141,187 @@ class TokenCodec:
             self._owners[key] = found
         return found
 
-    def encode(self, kind: str, fields: tuple[str, ...], owner: str) -> str:
-        """A signed token. For an open-tail kind, append ``.<option>`` to the result."""
-        body = ".".join((kind, *fields, owner))
-        if not _BODY.match(body):
+    def pack(self, payload: Payload, owner: str) -> str:
+        """`payload` as a token for `owner`'s buttons (`ANYONE`: anyone may click it).
+
+        Raises:
+            ValueError: a field holds something other than ``[A-Za-z0-9_-]``, or the token
+                would not fit in 64 bytes.
+        """
+        token = self.pack_prefix(payload, owner)
+        spec = _spec(type(payload))
+        if not spec.tail:
+            return token
+        tail = str(getattr(payload, spec.tail))
+        if not (tail.isascii() and tail.isalnum()) or len(tail) > MAX_TAIL:
+            raise ValueError(
+                f"{payload.kind}.{spec.tail} must be 1 to {MAX_TAIL} letters or digits"
+            )
+        return token + tail
+
+    def pack_prefix(self, payload: Payload, owner: str) -> str:
+        """The signed part of `payload`'s token; for a payload with a tail, it ends with the dot
+        each button of a step appends its own tail to (one MAC for all of them)."""
+        spec = _spec(type(payload))
+        # str() of a StrEnum member is its value
+        parts = [payload.kind, *(str(getattr(payload, name)) for name in spec.names), owner]
+        body = ".".join(parts)
+        if not _BODY.match(body) or body.count(".") != len(parts) - 1:
             raise ValueError(f"token fields must be [A-Za-z0-9_-]: {body!r}")
         token = f"{body}.{self._mac(body)}"
-        # an open-tail token still needs room for its option (up to 3 characters)
-        room = 4 if kind in OPEN_TAIL_KINDS else 0
+        room = MAX_TAIL + 1 if spec.tail else 0  # a tail still needs room for its dot and value
         if len(token.encode()) + room > MAX_TOKEN_BYTES:
             raise ValueError(f"token too long ({len(token)} bytes)")
-        return token
+        return token + "." if spec.tail else token
 
-    def decode(self, token: str) -> Token | None:
-        """The token's parts if it is authentic, else None (forged, truncated or garbage)."""
+    def unpack(self, token: object) -> Signed | None:
+        """The payload of `token` if it is authentic and well formed, else None (forged,
+        truncated, garbage, of a kind this version does not have, or of the wrong shape)."""
         if not isinstance(token, str) or len(token) > MAX_TOKEN_BYTES or not token.isascii():
             return None
+        cls = Payload.KINDS.get(token.split(".", 1)[0])
+        if cls is None:
+            return None
+        spec = _spec(cls)
         tail = ""
-        if token.split(".", 1)[0] in OPEN_TAIL_KINDS:
+        if spec.tail:
             token, _, tail = token.rpartition(".")
-            if not tail.isalnum():
+            if not tail.isalnum() or len(tail) > MAX_TAIL:  # ASCII: checked above
                 return None
         body, _, mac = token.rpartition(".")
         if not body or not hmac.compare_digest(mac, self._mac(body)):
             return None
         parts = body.split(".")
-        if len(parts) < 2:
+        if len(parts) != len(spec.names) + 2:  # kind, fields, owner
             return None
-        return Token(parts[0], tuple(parts[1:-1]), parts[-1], tail)
+        try:
+            values = [read(text) for read, text in zip(spec.readers, parts[1:-1], strict=True)]
+        except ValueError:
+            return None
+        if spec.tail:
+            values.append(tail)  # the tail is the last field
+        return Signed(cls(*values), parts[-1])
 
     def _mac(self, body: str) -> str:
         h = self._mac_base.copy()
         h.update(body.encode())
         return h.hexdigest()
+
+
+def claims(token: str, cls: type[Payload]) -> bool:
+    """Whether `token` says it is of `cls`'s kind, without checking that it is authentic: for a
+    front end that leaves out buttons it cannot serve (the web, reminders). Never trust it."""
+    return isinstance(token, str) and token.split(".", 1)[0] == cls.kind
+
+
+# ---------------------------------------------------------------------- the payloads
+
+
+@dataclass(frozen=True)
+class WalkButton(Payload, kind="w", tail="option"):
+    """A walkthrough button: an option of one step of one conversation, or its navigation.
+
+    Attributes:
+        version: the walkthrough (flow.yaml) version it was made for.
+        step: the conversation's step counter when it was shown.
+        node: the node's index in the flow.
+        nonce: the conversation's nonce (a new walkthrough gets a new one).
+        option: the option's index, or one of `WalkButton.NAVIGATION` (after the MAC).
+    """
+
+    version: str
+    step: int
+    node: int
+    nonce: str
+    option: str = ""
+
+    BACK: ClassVar[str] = "b"
+    RESTART: ClassVar[str] = "r"
+    CANCEL: ClassVar[str] = "c"
+    SKIP: ClassVar[str] = "s"  # "Skip this question" under an input
+
+
+class FaqAction(enum.StrEnum):
+    ANSWER = "a"  # an entry's answer ("More" under a composed reply, "Related", did you mean)
+    DETAIL = "m"  # an entry's answer and its detail ("Tell me more")
+    TOPICS = "T"  # the list of topics
+    TOPIC = "t"  # one topic's entries
+    WALKTHROUGH = "w"  # start the walkthrough (from /help)
+
+
+@dataclass(frozen=True)
+class FaqButton(Payload, kind="f"):
+    """An FAQ button. `index` is the entry's or topic's index in the knowledge of `version`."""
+
+    version: str
+    action: FaqAction
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class LanguageButton(Payload, kind="l"):
+    """One language of /lang's buttons: ``lang`` is a language code, or, for a language still
+    being translated, the code and the language its untranslated strings show in, joined by
+    a hyphen (``es-fr``: "Show untranslated texts in French"). One field, as buttons already
+    in chats have it."""
+
+    lang: str
+
+    @classmethod
+    def with_fallback(cls, lang: str, fallback: str) -> LanguageButton:
+        return cls(f"{lang}-{fallback}")
+
+    @property
+    def choice(self) -> str:
+        """What `Catalogs.choice` reads: ``es``, or ``es+fr`` with a fallback."""
+        return self.lang.replace("-", CHOICE_SEPARATOR, 1)
+
+
+class ReminderAction(enum.StrEnum):
+    OPT_IN_TITRE = "o"  # under an outcome: remind me before my titre expires on `arg`
+    OPT_IN_RECE = "O"  # under an outcome: before my RECE card or APS ends on `arg`
+    IS_TITRE = "T"  # "No: that is when my titre expires"
+    IS_RECE = "k"  # "No: that is when my RECE card or APS ends"
+    LIST = "l"  # my reminders
+    CANCEL = "c"  # cancel reminder `arg`
+    STOP_ALL = "x"
+
+
+@dataclass(frozen=True)
+class ReminderButton(Payload, kind="r"):
+    """A reminder button; `arg` is a compact date (YYYYMMDD), a reminder id, or "0"."""
+
+    action: ReminderAction
+    arg: str = "0"
+
+
+class ChecklistAction(enum.StrEnum):
+    OPEN = "o"  # open the checklist of the outcome's documents in `arg` (a hex bit mask)
+    TICK = "t"  # tick or untick item `arg`
+
+
+@dataclass(frozen=True)
+class ChecklistButton(Payload, kind="c"):
+    """A checklist button, for outcome `node` of walkthrough `version`."""
+
+    action: ChecklistAction
+    version: str
+    node: int
+    arg: str
+
+
+class Vote(enum.StrEnum):
+    UP = "u"
+    DOWN = "d"
+    MISSED = "x"  # "Not what I asked"
+
+
+@dataclass(frozen=True)
+class VoteButton(Payload, kind="v"):
+    """👍, 👎 or "Not what I asked" under one display of entry `index` (one `nonce` for the
+    display: it counts one vote)."""
+
+    version: str
+    index: int
+    vote: Vote
+    nonce: str

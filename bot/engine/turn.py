@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from bot.engine.commands import Command, Hint
     from bot.engine.events import Event
     from bot.engine.texts import KnowledgeTexts
-    from bot.engine.tokens import TokenCodec
+    from bot.engine.tokens import Payload, TokenCodec
     from bot.i18n import Catalogs, Lang
     from bot.knowledge.model import Knowledge
     from bot.storage.base import Store
@@ -135,9 +135,9 @@ class Turn:
         """A view that depends only on `key` (include the knowledge version and the language)."""
         return self.engine.texts.cached(key, build)
 
-    def token(self, kind: str, fields: tuple[str, ...]) -> str:
-        """A signed button token of `kind` for this turn's user (see `bot.engine.tokens`)."""
-        return self.codec.encode(kind, fields, self.owner)
+    def token(self, payload: Payload) -> str:
+        """`payload` as a signed button token for this turn's user (see `bot.engine.tokens`)."""
+        return self.codec.pack(payload, self.owner)
 
     def expired(self) -> Reply:
         """A stale, forged or unusable button: nothing changed."""

@@ -263,98 +263,28 @@ def _check_short(raw: LineDict, c: _Collector, where: str, facts: set[str]) -> s
 def _load_faq(
     data: Any, sources: dict[str, Source], facts: set[str], c: _Collector, lexicons: dict
 ) -> Faq | None:
+    """faq.yaml: its topics, its entries (each checked by `_faq_entry`) and out-of-scope
+    questions; None when it is too broken to go on (the problems are in `c`)."""
     data = _mapping(data, c, "faq.yaml")
     if data is None:
         return None
     _unknown_keys(data, {"topics", "entries", "rules", "out_of_scope"}, c, "faq.yaml")
-    concepts = {n for lx in lexicons.values() for n in lx.concepts.values()}
-    topics_raw = _mapping(data.get("topics"), c, "faq.yaml 'topics'") or LineDict()
-    topics = {}
-    for tid, label in topics_raw.items():
-        if not _ID.match(tid):
-            c.error(topics_raw.line_of(tid), f"topic id {tid!r} must be lower_snake_case")
-        topics[tid] = _check_text(label, topics_raw.line_of(tid), c, f"topic {tid}", set())
+    topics = _faq_topics(data, c)
     entries_raw = data.get("entries")
     if not isinstance(entries_raw, LineList):
         c.error(data.line_of("entries"), "faq.yaml: 'entries' must be a list")
         return None
-
+    concepts = {n for lx in lexicons.values() for n in lx.concepts.values()}
     entries: list[FaqEntry] = []
-    lines: dict[str, int] = {}
+    lines: dict[str, int] = {}  # entry id → the line of its id
     for raw in entries_raw:
-        if not isinstance(raw, LineDict):
-            c.error(getattr(raw, "line", data.line_of("entries")), "faq entry must be a mapping")
-            continue
-        eid = raw.get("id")
-        if not isinstance(eid, str) or not _ID.match(eid):
-            c.error(raw.line, f"faq entry: 'id' must be lower_snake_case (got {eid!r})")
-            continue
-        if eid in lines:
-            c.error(
-                raw.line_of("id"), f"faq entry {eid}: duplicate id (first at line {lines[eid]})"
-            )
+        eid = _faq_entry_id(raw, data, lines, c)
+        if eid is None:
             continue
         lines[eid] = raw.line_of("id")
-        where = f"faq {eid}"
-        _unknown_keys(raw, _FAQ_KEYS, c, where)
-        topic = raw.get("topic")
-        if topic not in topics:
-            c.error(raw.line_of("topic"), f"{where}: topic {topic!r} is not listed under 'topics'")
-        title = _check_text(raw.get("title"), raw.line_of("title"), c, f"{where}.title", facts)
-        answer = _check_text(raw.get("answer"), raw.line_of("answer"), c, f"{where}.answer", facts)
-        more = _check_text(
-            raw.get("more"), raw.line_of("more"), c, f"{where}.more", facts, required=False
-        )
-        short = _check_short(raw, c, where, facts)
-        keywords = _string_lists(
-            raw.get("keywords"), raw.line_of("keywords"), c, f"{where}.keywords"
-        )
-        examples = _string_lists(
-            raw.get("examples"), raw.line_of("examples"), c, f"{where}.examples"
-        )
-        for lang in REQUIRED_EXAMPLE_LANGS:
-            if len(examples.get(lang, ())) < MIN_EXAMPLES:
-                c.error(
-                    raw.line_of("examples"),
-                    f"{where}: needs at least {MIN_EXAMPLES} example questions in {lang!r}",
-                )
-        scope = raw.get("scope") or ""
-        if scope and scope not in SCOPES:
-            c.error(raw.line_of("scope"), f"{where}: scope must be one of {', '.join(SCOPES)}")
-        nationality = raw.get("nationality") or ""
-        if nationality and nationality not in concepts:
-            c.error(
-                raw.line_of("nationality"),
-                f"{where}: nationality {nationality!r} is not a concept of the lexicons",
-            )
-        related = raw.get("related") or []
-        if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
-            c.error(raw.line_of("related"), f"{where}: 'related' must be a list of entry ids")
-            related = []
-        entries.append(
-            FaqEntry(
-                id=eid,
-                index=len(entries),
-                topic=str(topic),
-                title=title,
-                answer=answer,
-                more=more,
-                keywords=MappingProxyType(keywords),
-                examples=MappingProxyType(examples),
-                sources=_source_list(raw, "sources", sources, c, where, required=True),
-                related=tuple(related),
-                scope=str(scope),
-                nationality=str(nationality),
-                short=short,
-            )
-        )
+        entries.append(_faq_entry(raw, eid, len(entries), topics, sources, facts, concepts, c))
     by_id = {e.id: e for e in entries}
-    for e in entries:
-        for r in e.related:
-            if r not in by_id:
-                c.error(lines[e.id], f"faq {e.id}: related entry {r!r} does not exist")
-            elif r == e.id:
-                c.error(lines[e.id], f"faq {e.id}: an entry cannot be related to itself")
+    _check_related(entries, by_id, lines, c)
     out_of_scope = _string_lists(
         data.get("out_of_scope"), data.line_of("out_of_scope"), c, "faq.yaml out_of_scope"
     )
@@ -365,3 +295,103 @@ def _load_faq(
         MappingProxyType(topics),
         out_of_scope=MappingProxyType(out_of_scope),
     )
+
+
+def _faq_topics(data: LineDict, c: _Collector) -> dict[str, str]:
+    topics_raw = _mapping(data.get("topics"), c, "faq.yaml 'topics'") or LineDict()
+    topics = {}
+    for tid, label in topics_raw.items():
+        if not _ID.match(tid):
+            c.error(topics_raw.line_of(tid), f"topic id {tid!r} must be lower_snake_case")
+        topics[tid] = _check_text(label, topics_raw.line_of(tid), c, f"topic {tid}", set())
+    return topics
+
+
+def _faq_entry_id(raw: Any, data: LineDict, lines: dict[str, int], c: _Collector) -> str | None:
+    """The entry's id, or None (reported) if it is not a mapping with a new, well-formed id."""
+    if not isinstance(raw, LineDict):
+        c.error(getattr(raw, "line", data.line_of("entries")), "faq entry must be a mapping")
+        return None
+    eid = raw.get("id")
+    if not isinstance(eid, str) or not _ID.match(eid):
+        c.error(raw.line, f"faq entry: 'id' must be lower_snake_case (got {eid!r})")
+        return None
+    if eid in lines:
+        c.error(raw.line_of("id"), f"faq entry {eid}: duplicate id (first at line {lines[eid]})")
+        return None
+    return eid
+
+
+def _faq_entry(
+    raw: LineDict,
+    eid: str,
+    index: int,
+    topics: dict[str, str],
+    sources: dict[str, Source],
+    facts: set[str],
+    concepts: set[str],
+    c: _Collector,
+) -> FaqEntry:
+    """One entry, every field checked (problems go to `c`; the entry is returned anyway, so
+    one pass reports everything)."""
+    where = f"faq {eid}"
+    _unknown_keys(raw, _FAQ_KEYS, c, where)
+    topic = raw.get("topic")
+    if topic not in topics:
+        c.error(raw.line_of("topic"), f"{where}: topic {topic!r} is not listed under 'topics'")
+
+    def text(key: str, *, required: bool = True) -> str:
+        line = raw.line_of(key)
+        return _check_text(raw.get(key), line, c, f"{where}.{key}", facts, required=required)
+
+    def lists(key: str) -> dict[str, tuple[str, ...]]:
+        return _string_lists(raw.get(key), raw.line_of(key), c, f"{where}.{key}")
+
+    title, answer, more = text("title"), text("answer"), text("more", required=False)
+    short = _check_short(raw, c, where, facts)
+    keywords, examples = lists("keywords"), lists("examples")
+    for lang in REQUIRED_EXAMPLE_LANGS:
+        if len(examples.get(lang, ())) < MIN_EXAMPLES:
+            c.error(
+                raw.line_of("examples"),
+                f"{where}: needs at least {MIN_EXAMPLES} example questions in {lang!r}",
+            )
+    scope = raw.get("scope") or ""
+    if scope and scope not in SCOPES:
+        c.error(raw.line_of("scope"), f"{where}: scope must be one of {', '.join(SCOPES)}")
+    nationality = raw.get("nationality") or ""
+    if nationality and nationality not in concepts:
+        c.error(
+            raw.line_of("nationality"),
+            f"{where}: nationality {nationality!r} is not a concept of the lexicons",
+        )
+    related = raw.get("related") or []
+    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+        c.error(raw.line_of("related"), f"{where}: 'related' must be a list of entry ids")
+        related = []
+    return FaqEntry(
+        id=eid,
+        index=index,
+        topic=str(topic),
+        title=title,
+        answer=answer,
+        more=more,
+        keywords=MappingProxyType(keywords),
+        examples=MappingProxyType(examples),
+        sources=_source_list(raw, "sources", sources, c, where, required=True),
+        related=tuple(related),
+        scope=str(scope),
+        nationality=str(nationality),
+        short=short,
+    )
+
+
+def _check_related(
+    entries: list[FaqEntry], by_id: dict[str, FaqEntry], lines: dict[str, int], c: _Collector
+) -> None:
+    for e in entries:
+        for r in e.related:
+            if r not in by_id:
+                c.error(lines[e.id], f"faq {e.id}: related entry {r!r} does not exist")
+            elif r == e.id:
+                c.error(lines[e.id], f"faq {e.id}: an entry cannot be related to itself")

@@ -188,6 +188,10 @@ class Item:
 
 @dataclass(frozen=True)
 class Option:
+    """A question's option: its id (unique in the question; tests and tools name answers by node
+    and option id, never by the label a user sees), label, target and the answers it sets."""
+
+    id: str
     label: str
     next: str
     set: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))

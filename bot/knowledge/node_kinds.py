@@ -75,12 +75,20 @@ def _question(spec: LineDict, where: str, text: dict[str, str], p: FlowParse) ->
         p.c.error(spec.line_of("options"), f"{where}: a question needs a non-empty 'options' list")
         options = LineList()
     parsed: list[Option] = []
+    ids: set[str] = set()
     for i, opt in enumerate(options):
         oline = options.line_of(i)
         if not isinstance(opt, LineDict):
-            p.c.error(oline, f"{where}.options[{i}]: must be a mapping with label and next")
+            p.c.error(oline, f"{where}.options[{i}]: must be a mapping with id, label and next")
             continue
-        unknown_keys(opt, {"label", "next", "set"}, p.c, f"{where}.options[{i}]")
+        unknown_keys(opt, {"id", "label", "next", "set"}, p.c, f"{where}.options[{i}]")
+        oid = opt.get("id")
+        if not isinstance(oid, str) or not ID.match(oid):
+            p.c.error(oline, f"{where}.options[{i}]: 'id' must be lower_snake_case (got {oid!r})")
+            oid = f"option_{i}"
+        elif oid in ids:
+            p.c.error(oline, f"{where}.options[{i}]: id {oid!r} is used twice in this question")
+        ids.add(oid)
         label = check_text(opt.get("label"), oline, p.c, f"{where}.options[{i}].label", set())
         target = opt.get("next")
         if not isinstance(target, str):
@@ -91,7 +99,9 @@ def _question(spec: LineDict, where: str, text: dict[str, str], p: FlowParse) ->
             p.c.error(opt.line_of("set"), f"{where}.options[{i}]: 'set' must be a mapping")
             sets = {}
         p.answer_keys.update(sets)
-        parsed.append(Option(label, target, MappingProxyType({k: str(v) for k, v in sets.items()})))
+        parsed.append(
+            Option(oid, label, target, MappingProxyType({k: str(v) for k, v in sets.items()}))
+        )
     return {"options": tuple(parsed)}
 
 

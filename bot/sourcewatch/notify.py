@@ -1,18 +1,21 @@
 """The weekly source check for admins: run it, and say what changed in each admin's language.
 
-Off unless ``APS_BOT_SOURCES_WATCH=weekly``. The adapters schedule it (`WEEKDAY` at `HOUR` UTC,
-a fixed time of the week, so a restart neither skips nor repeats it) and deliver the message
-privately to each admin of their platform in `APS_BOT_ADMINS`. A week where nothing changed
-sends nothing: a message is something to act on.
+Off unless ``APS_BOT_SOURCES_WATCH=weekly``. The job (`weekly_job`, `WEEKDAY` at `HOUR` UTC, a
+fixed time of the week, so a restart neither skips nor repeats it) is written once here; each
+platform's runtime schedules it and says how to deliver the message privately to one of its
+admins in `APS_BOT_ADMINS`, in the language `bot.engine.language` chooses for them. A week where
+nothing changed sends nothing: a message is something to act on.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
+from bot.engine import language
+from bot.jobs import Job, Weekly
 from bot.knowledge.model import Source, source_context
 from bot.markup import BulletList, Inline, Link, Message, Paragraph, Text, parse
 from bot.sourcewatch.check import Report, WatchError, check_sources, service_public_template
@@ -68,9 +71,51 @@ async def admin_messages(
         return []
     out = []
     for uid in admin_ids(engine.admins, platform):
-        t = engine.catalogs.get(await engine.store.get_lang(platform, uid))
+        t = await language.of_user(engine.store, engine.catalogs, platform, uid)
         out.append((uid, report_message(report, engine.knowledge.sources, t)))
     return out
+
+
+SendToAdmin = Callable[[str, Message], Awaitable[object]]
+
+
+async def send_weekly_report(
+    engine: Engine, platform: str, send: SendToAdmin, *, errors: tuple[type[Exception], ...]
+) -> int:
+    """Check the sources and, if any changed, message each of `platform`'s admins with `send`
+    (user id, message); how many were messaged. One admin who cannot be messaged (never opened
+    a chat with the bot, DMs closed: one of `errors`) is logged by id and skipped."""
+    if not admin_ids(engine.admins, platform):
+        return 0
+    report = await run_weekly_check(engine)
+    if report is None:
+        return 0
+    sent = 0
+    for uid, message in await admin_messages(engine, platform, report):
+        try:
+            await send(uid, message)
+        except errors as exc:
+            status = getattr(exc, "status", None)
+            why = f"{type(exc).__name__}, HTTP {status}" if status else type(exc).__name__
+            log.warning("%s: sources watch: admin %s not messaged (%s)", platform, uid, why)
+            continue
+        sent += 1
+    changed = report.count(Status.CHANGED)
+    log.info(
+        "%s: sources watch: %d source(s) changed; %d admin(s) messaged", platform, changed, sent
+    )
+    return sent
+
+
+def weekly_job(
+    engine: Engine, platform: str, send: SendToAdmin, *, errors: tuple[type[Exception], ...]
+) -> Job:
+    """`send_weekly_report` every `WEEKDAY` at `HOUR` UTC, for `platform`'s runtime to schedule."""
+    return Job(
+        f"{platform}-sources-watch",
+        Weekly(WEEKDAY, HOUR),
+        lambda: send_weekly_report(engine, platform, send, errors=errors),
+    )
 
 
 def report_message(report: Report, sources: Mapping[str, Source], t: Lang) -> Message:

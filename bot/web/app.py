@@ -31,6 +31,8 @@ from importlib import resources
 from aiohttp import web
 
 from bot.engine import Engine
+from bot.engine.upkeep import upkeep_jobs
+from bot.jobs import run_jobs
 from bot.web.app_keys import CODEC, ENGINE, FILES, LIMIT, SETTINGS
 from bot.web.chat import api_message, api_resume, page_get, page_post
 from bot.web.limits import AddressLimit
@@ -115,11 +117,9 @@ async def serve(
 ) -> None:
     """Serve until `stop` is set (or the task is cancelled); `ready` gets the URL once listening.
 
-    Alongside: the daily purge of data untouched for the retention period, and the heartbeat
-    that ``aps-bot health`` checks.
+    Alongside, as a background task (`bot.engine.upkeep`): the daily purge of data untouched for
+    the retention period, and the heartbeat that ``aps-bot health`` checks.
     """
-    from bot.health import heartbeat
-
     app = create_app(engine, settings)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
@@ -131,19 +131,10 @@ async def serve(
     log.info("web chat listening on %s", url)
     if ready:
         ready(url)
-    tasks = [asyncio.create_task(heartbeat()), asyncio.create_task(_purge_daily(engine))]
+    upkeep = asyncio.create_task(run_jobs(upkeep_jobs(engine)), name="upkeep")
     try:
         await (stop or asyncio.Event()).wait()
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        upkeep.cancel()
+        await asyncio.gather(upkeep, return_exceptions=True)
         await runner.cleanup()
-
-
-async def _purge_daily(engine: Engine, interval: float = 86400.0) -> None:
-    while True:
-        removed = await engine.purge()
-        if removed:
-            log.info("purged %d inactive record(s)", removed)
-        await asyncio.sleep(interval)

@@ -4,6 +4,9 @@ Messages go through `bot.render.html`, where every text node is escaped; labels 
 (the script puts them in with ``textContent`` anyway). Buttons carry the engine's signed tokens
 unchanged, so a forged or stale one reaches the engine, which answers "this menu has expired".
 What the web cannot do (reminders) the engine does not offer here: the command table says so.
+
+The reply's mode goes to the script, which takes the clicked buttons away when the reply replaces
+their message (a walkthrough step): the page is a transcript, so the text stays.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ def reply_json(reply: Reply) -> dict:
     """The reply as the widget's script receives it."""
     return {
         "kind": reply.kind.value,
+        "mode": reply.mode.value,  # "replace": the clicked buttons' message is replaced
         # the first reply to a question: answer, composed, suggest or unknown (bot.search.decide)
         "faq_kind": reply.faq_kind,
         "lang": reply.lang,

@@ -41,6 +41,9 @@ async def test_faq_composed_is_one_embed_with_a_field_per_question(harness: Harn
     assert links and all(b["url"].startswith("https://") for b in links)  # the sources
     more = await harness.click(sent, f"More: {where}")
     assert more.embeds[0]["title"] == where
+    # the full answer is posted anew (the reply says so), as on Telegram: the preview stays
+    assert more is not sent and more.ephemeral
+    assert sent.edits == 0 and sent.embeds[0]["title"] == "Your question has several parts:"
 
 
 async def test_faq_did_you_mean_and_i_dont_know(harness: Harness) -> None:

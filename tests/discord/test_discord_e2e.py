@@ -101,8 +101,9 @@ async def test_faq_composed_reply_and_its_more_button(bot: FakeDiscord) -> None:
     first, second = (field["name"] for field in composed.embeds[0]["fields"][:2])
     more = [label for label in composed.labels if label.startswith("More: ")]
     assert more == [f"More: {first}", f"More: {second}"]
-    answer = await bot.click(composed, more[1])  # the full answer, in place of the preview
+    answer = await bot.click(composed, more[1])  # the full answer, posted anew
     assert answer.embeds[0]["title"] == second
+    assert answer is not composed and composed.embeds[0]["fields"][1]["name"] == second
 
 
 async def test_forged_custom_id_and_another_users_click(bot: FakeDiscord) -> None:

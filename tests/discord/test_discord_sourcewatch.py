@@ -16,7 +16,7 @@ from sourcewatch_fakes import running_server, weekly_kb
 from test_discord_reminders import ALICE, GONE, FakeRest
 
 from bot.adapters.discord import build_client
-from bot.adapters.discord.sourcewatch import send_sources_report, start_sources_loop
+from bot.adapters.discord.sourcewatch import send_sources_report, sources_job
 from bot.config import Config, ConfigError
 from bot.engine import Engine
 from bot.i18n import Catalogs
@@ -69,12 +69,12 @@ async def test_the_weekly_check_dms_each_discord_admin(
     assert message["allowed_mentions"] == {"parse": []}
 
 
-async def test_off_starts_no_loop_and_a_bad_fiche_url_stops_the_start(
+async def test_off_makes_no_job_and_a_bad_fiche_url_stops_the_start(
     knowledge: Knowledge, catalogs: Catalogs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = Engine(knowledge, MemoryStore(), catalogs)
     client = build_client(Config(), engine)
-    assert start_sources_loop(client) is None
+    assert sources_job(client) is None
     await client.close()
     monkeypatch.setenv("APS_BOT_SERVICE_PUBLIC_URL", "ftp://example.org/{id}")
     with pytest.raises(ConfigError, match="APS_BOT_SERVICE_PUBLIC_URL must be an http"):

@@ -86,3 +86,20 @@ async def test_admin_commands_only_for_admins(api):
         api.push(tg.message_update(tg.private_chat(admin), admin, "/stats"))
         (stats,) = await api.wait_for("sendMessage", since=mark)
         assert "<b>Statistics</b>" in stats["text"]
+
+
+async def test_a_click_whose_reply_is_new_keeps_the_clicked_message(bot: RunningBot):
+    """/faq's topics, then one topic: the reply says it is posted anew, so the topics stay (no
+    edit); the walkthrough test above shows the other mode."""
+    api = bot.api
+    alice = tg.user(4021, "Alice", language_code="en")
+    chat = tg.private_chat(alice)
+    mark = api.mark()
+    api.push(tg.message_update(chat, alice, "/faq"))
+    (topics,) = await api.wait_for("sendMessage", since=mark)
+    mark = api.mark()
+    first = buttons(topics)[0]["callback_data"]
+    api.push(tg.callback_update(alice, api._message(topics.params), first))
+    (entries,) = await api.wait_for("sendMessage", since=mark)
+    assert buttons(entries) and buttons(entries) != buttons(topics)
+    assert not api.calls_of("editMessageText", since=mark)

@@ -37,6 +37,8 @@ from bot.i18n import Catalogs, catalog_languages
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.knowledge.model import faq_context, flow_context
 from bot.search.decide import decide
+from bot.site.walk_pages import START_PAGE
+from bot.testing import Step
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("APS_BOT_CHROMIUM", "/usr/bin/chromium"))
@@ -61,6 +63,33 @@ PHONE = {"width": 390, "height": 844}
 LANGS = catalog_languages()  # every catalog, as the site builds them
 AXE = ROOT / "scripts" / "web_audit" / "node_modules" / "axe-core" / "axe.min.js"
 OURS = ("http://127.0.0.1", "data:", *(f"http://{h}:" for h in HOSTS))
+KB = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
+# walkthrough answers by node and option id (knowledge/flow.yaml)
+RECE = {"nationality": "other", "finished": "done", "diploma": "master", "titre_status": "valid"}
+INDIA_RENEWAL = {**RECE, "nationality": "india", "titre_status": "renewal"}
+
+
+def site_step(page) -> str:
+    """The node a page of the static walkthrough shows: its file name starts with the node's id."""
+    name = page.url.rsplit("/", 1)[-1].removesuffix(".html")
+    return KB.flow.start if name == START_PAGE else name.split(".")[0]
+
+
+def site_answer(page, answers: dict[str, str]) -> int:
+    """The index, among the page's option links (in flow.yaml's order), of the scenario's answer
+    to the node shown."""
+    node = KB.flow.nodes[site_step(page)]
+    choice = Step(node, {}).choose(answers)
+    return [o.id for o in node.options].index(choice)
+
+
+def site_walk(page, answers: dict[str, str], until: str) -> None:
+    """Click through the static walkthrough by node and option id until node `until`."""
+    for _ in range(20):
+        if site_step(page) == until:
+            return
+        page.locator("ul.options a.option").nth(site_answer(page, answers)).click()
+    raise AssertionError(f"never reached {until}")
 
 
 def _unavailable(why: str) -> None:
@@ -387,8 +416,7 @@ def test_the_walkthrough_reaches_an_outcome_by_clicks(open_page, site_url, words
     page.goto(f"{site_url}{lang}/walkthrough/index.html")
     screenshot(page, f"site-{lang}-walkthrough-start")
     audit(page)
-    for pick in (6, 0, 0, 0):  # another nationality, finished, a master, titre still valid
-        page.locator("ul.options a.option").nth(pick).click()
+    site_walk(page, RECE, until="titre_expiry")
     form = page.locator("form.date-route")
     form.wait_for(state="visible")  # the progressive date field, shown by the script
     screenshot(page, f"site-{lang}-walkthrough-date")
@@ -409,8 +437,7 @@ def test_the_walkthrough_reaches_an_outcome_by_clicks(open_page, site_url, words
 def test_the_walkthrough_works_without_javascript(open_page, site_url, words):
     page = open_page(javascript=False).page
     page.goto(f"{site_url}fr/walkthrough/index.html")
-    for pick in (2, 0, 0, 1):  # Indian, finished, a master, a récépissé
-        page.locator("ul.options a.option").nth(pick).click()
+    site_walk(page, INDIA_RENEWAL, until="titre_expiry")
     assert not page.locator("form.date-route").is_visible()  # needs the script: hidden
     page.locator("ul.options a.option").last.click()  # skip the date
     assert page.locator("h1").inner_text() == words.outcome("fr", "out_india")
@@ -427,7 +454,8 @@ def test_keyboard_only_through_the_site(open_page, site_url, words):
         page.keyboard.press("Enter")
         assert page.evaluate("document.activeElement.id") == "main"
 
-    def choose(n: int, label_part: str = "") -> None:
+    def choose() -> None:
+        n = site_answer(page, RECE)
         skip_to_content()
         for _ in range(n + 1):
             page.keyboard.press("Tab")
@@ -436,15 +464,12 @@ def test_keyboard_only_through_the_site(open_page, site_url, words):
                  return [e.className, e.textContent, s.outlineStyle, parseFloat(s.outlineWidth)]; }"""
         )
         assert focused[0] == "option", focused
-        assert label_part in focused[1]
         assert focused[2] != "none" and focused[3] >= 2, "focus must be visible"
         with page.expect_navigation():
             page.keyboard.press("Enter")
 
-    choose(6, "Another")
-    choose(0, "Yes")
-    choose(0, "Master")
-    choose(0, "still valid")
+    while site_step(page) != "titre_expiry":
+        choose()
     skip_to_content()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "date"
@@ -529,16 +554,33 @@ def test_a_forged_or_stale_button_is_harmless(open_page, chat_url, words):
     send(page, "/aps")
     forms = page.locator("#log form.choices")
     first_step = forms.nth(forms.count() - 1)  # pinned: `.last` would follow new replies
-    click_choice(page, first_step.locator("button.option").nth(6))  # another nationality
+    nationality = [o.id for o in KB.flow.nodes["nationality"].options]
+    stale = (
+        first_step.locator("button.option").nth(nationality.index("india")).get_attribute("value")
+    )
+    shown = forms.count()
+    click_choice(page, first_step.locator("button.option").nth(nationality.index("other")))
     assert "finished your course" in last_reply(page)
+    # the step replaced the one clicked: its buttons are gone from the page
+    assert forms.count() == shown and page.locator(f'button[value="{stale}"]').count() == 0
     second_step = forms.nth(forms.count() - 1)
-    # stale: a button of the step before
-    click_choice(page, first_step.locator("button.option").nth(2))
+    # stale: a button of the step before, as another tab still showing it would send
+    page.evaluate(
+        """token => {
+            const form = document.querySelector('#log form.choices').cloneNode(true);
+            form.querySelectorAll('button').forEach((b, i) => { if (i) b.remove(); });
+            form.querySelector('button').value = token;
+            form.id = 'stale';
+            document.querySelector('#log').appendChild(form);
+        }""",
+        stale,
+    )
+    click_choice(page, page.locator("#stale button"))
     assert "This menu has expired" in last_reply(page)
     # forged: a button of the current step whose token was tampered with
     page.evaluate(
         """() => {
-            const forms = document.querySelectorAll('#log form.choices');
+            const forms = document.querySelectorAll('#log form.choices:not(#stale)');
             const b = forms[forms.length - 1].querySelector('button');
             const parts = b.value.split('.');
             parts[parts.length - 2] = '0123456789abcdef';  // the MAC, before the option
@@ -548,8 +590,9 @@ def test_a_forged_or_stale_button_is_harmless(open_page, chat_url, words):
     click_choice(page, second_step.locator("button.option").first)
     assert "This menu has expired" in last_reply(page)
     # nothing changed: the current step's untouched buttons still work
-    click_choice(page, second_step.locator("button.option").nth(1))
-    assert "Which diploma" in last_reply(page)
+    finished = [o.id for o in KB.flow.nodes["finished"].options]
+    click_choice(page, second_step.locator("button.option").nth(finished.index("provisional")))
+    assert "finished your course" not in last_reply(page) and "expired" not in last_reply(page)
     screenshot(page, "chat-en-walkthrough")
 
 

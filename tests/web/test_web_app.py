@@ -23,10 +23,12 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.config import ConfigError, Secret
 from bot.engine import Engine
 from bot.engine.commands import offered_on
+from bot.engine.tokens import ReminderAction, ReminderButton
 from bot.i18n import Catalogs
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from bot.knowledge.model import NodeKind
 from bot.storage import MemoryStore
-from bot.testing import FakeClock
+from bot.testing import SKIP, FakeClock, Step, step_of
 from bot.web import WebSettings, create_app
 from bot.web.app_keys import ENGINE
 from bot.web.session import COOKIE, HEADER, SessionCodec
@@ -65,8 +67,36 @@ async def say(client: TestClient, **body) -> tuple[int, dict]:
     return response.status, await response.json()
 
 
-def option_tokens(reply: dict) -> list[str]:
-    return [c["token"] for c in reply["choices"] if c["kind"] == "option"]
+RECE = {"nationality": "other", "finished": "done", "diploma": "master", "titre_status": "valid"}
+
+
+async def shown(chat: TestClient, body: dict) -> Step:
+    """The walkthrough step a reply shows, read from its buttons with the app's engine."""
+    step = await step_of(chat.server.app[ENGINE], [c["token"] for c in body["reply"]["choices"]])
+    assert step is not None, body
+    return step
+
+
+async def option_token(client: TestClient, reply: dict, option_id: str) -> str:
+    """The token of the button of option `option_id` (flow.yaml, or `SKIP`) of the step `reply`
+    shows."""
+    step = await step_of(client.server.app[ENGINE], [c["token"] for c in reply["choices"]])
+    assert step is not None and option_id in step.tokens, (reply, option_id)
+    return step.tokens[option_id]
+
+
+async def walk(chat: TestClient, body: dict, answers: dict[str, str], until: str = "") -> dict:
+    """Click through the steps by node and option id (`bot.testing.Step`) until node `until`
+    or an outcome; the last answer."""
+    for _ in range(20):
+        step = await shown(chat, body)
+        if step.node.id == until or step.node.kind is NodeKind.OUTCOME:
+            return body
+        token = step.token(step.choose(answers))
+        _, body = await (say(chat, token=token) if token else say(chat, text=step.choose(answers)))
+        assert body["ok"], body
+        assert body["reply"]["mode"] == "replace"  # the script takes the clicked buttons away
+    raise AssertionError("no outcome")
 
 
 # ---------------------------------------------------------------------- page and headers
@@ -162,22 +192,20 @@ async def test_each_kind_of_first_reply_reaches_the_browser(chat: TestClient, kn
 
 async def test_the_walkthrough_reaches_an_outcome_by_clicks(chat: TestClient):
     _, body = await say(chat, text="/aps", lang="en")
-    # Another nationality, finished, master, titre valid, then skip the date
-    for pick in (6, 0, 0, 0, -1):
-        _, body = await say(chat, token=option_tokens(body["reply"])[pick])
-        assert body["ok"], body
+    body = await walk(chat, body, RECE)  # then skip the date
     assert "You can apply for the RECE card" in body["reply"]["messages"][0]
 
 
 async def test_forged_stale_and_foreign_buttons_change_nothing(chat: TestClient, knowledge):
     _, first = await say(chat, text="/aps", lang="en")
-    step1 = option_tokens(first["reply"])
-    _, second = await say(chat, token=step1[6])  # on to "have you finished?"
+    first = await walk(chat, first, {}, until="nationality")  # however many questions before it
+    step1 = (await shown(chat, first)).tokens
+    _, second = await say(chat, token=step1["other"])  # on to "have you finished?"
     assert "finished your course" in second["reply"]["messages"][0]
 
-    _, forged = await say(chat, token=step1[6][:-8] + "deadbeef.0")
+    _, forged = await say(chat, token=step1["other"][:-8] + "deadbeef.0")
     assert forged["reply"]["kind"] == "expired"
-    _, stale = await say(chat, token=step1[2])  # a button of the step before
+    _, stale = await say(chat, token=step1["india"])  # a button of the step before
     assert stale["reply"]["kind"] == "expired"
     _, garbage = await say(chat, token="<script>alert(1)</script>" * 20)
     assert garbage["reply"]["kind"] == "expired"
@@ -186,14 +214,15 @@ async def test_forged_stale_and_foreign_buttons_change_nothing(chat: TestClient,
     other = await client_for(make_engine(knowledge))
     try:
         # a token signed for someone else's session (the other engine's key differs anyway)
-        _, foreign = await say(other, token=option_tokens(second["reply"])[0])
+        _, foreign = await say(other, token=(await shown(chat, second)).tokens["done"])
         assert foreign["reply"]["kind"] in ("expired", "not_yours")
     finally:
         await other.close()
 
     # nothing changed: the current step's buttons still work
-    _, third = await say(chat, token=option_tokens(second["reply"])[0])
-    assert "Which diploma" in third["reply"]["messages"][0]
+    _, third = await say(chat, token=(await shown(chat, second)).tokens["done"])
+    done = next(o for o in knowledge.flow.nodes["finished"].options if o.id == "done")
+    assert (await shown(chat, third)).node.id == done.next
 
 
 async def test_user_text_comes_back_inert(chat: TestClient):
@@ -368,8 +397,7 @@ async def test_reminders_are_explained_not_silently_stored(chat: TestClient, kno
     assert menu == [c.name for c in offered_on(engine.commands, "web")]
     assert "remind" not in menu and "reminders" not in menu
     _, body = await say(chat, text="/aps")
-    for pick in (6, 0, 0, 0):
-        _, body = await say(chat, token=option_tokens(body["reply"])[pick])
+    body = await walk(chat, body, RECE, until="titre_expiry")
     _, body = await say(chat, text="2027-06-30")
     assert "RECE card" in body["reply"]["messages"][0]
     assert not [c for c in body["reply"]["choices"] if c["token"].startswith("r.")]
@@ -378,7 +406,9 @@ async def test_reminders_are_explained_not_silently_stored(chat: TestClient, kno
     session = chat.session.cookie_jar.filter_cookies(chat.make_url("/"))[COOKIE].value
     codec = await engine.codec()
     owner = codec.owner("web", session.split(".")[0])
-    _, body = await say(chat, token=codec.encode("r", ("o", "20270630"), owner))
+    _, body = await say(
+        chat, token=codec.pack(ReminderButton(ReminderAction.OPT_IN_TITRE, "20270630"), owner)
+    )
     assert "Telegram or Discord" in body["reply"]["messages"][0]
     assert not (await engine.store.user_data("web", session.split(".")[0])).get("reminders")
 
@@ -386,8 +416,8 @@ async def test_reminders_are_explained_not_silently_stored(chat: TestClient, kno
 async def test_mydata_reads_like_every_other_reply(chat: TestClient):
     """Issue 21: /mydata showed raw ``**``, a question cut mid-word and ``agreement=none``."""
     _, body = await say(chat, text="/aps", lang="en")
-    for pick in (6, 0):
-        _, body = await say(chat, token=option_tokens(body["reply"])[pick])
+    for option in ("other", "done"):
+        _, body = await say(chat, token=await option_token(chat, body["reply"], option))
     _, mine = await say(chat, text="/mydata")
     html = mine["reply"]["messages"][0]
     assert "**" not in html and "=" not in html.replace('="', "")
@@ -424,8 +454,10 @@ async def test_the_walkthrough_works_without_any_cookie(knowledge):
         welcome_walk = re.search(r'name="token" value="([^"]+)"', page)[1]
         token, body = await tell(client, token, token=welcome_walk)  # "Start the walkthrough"
         assert "What is your nationality?" in body["reply"]["messages"][-1]
-        for pick in (6, 0, 0, 0, -1):
-            token, body = await tell(client, token, token=option_tokens(body["reply"])[pick])
+        for option in ("other", "done", "master", "valid", SKIP):
+            token, body = await tell(
+                client, token, token=await option_token(client, body["reply"], option)
+            )
             assert body["reply"]["kind"] == "walkthrough", body
         assert "You can apply for the RECE card" in body["reply"]["messages"][0]
         # without the token, the same click is someone else's: it changes nothing
@@ -466,7 +498,9 @@ async def test_a_reload_gets_the_welcome_and_the_pending_step_without_a_message(
     client = await cookieless(make_engine(knowledge, flood_control=True))
     try:
         token, body = await tell(client, None, text="/aps", lang="en")
-        token, body = await tell(client, token, token=option_tokens(body["reply"])[6])
+        token, body = await tell(
+            client, token, token=await option_token(client, body["reply"], "other")
+        )
         asked = body["reply"]["messages"][-1]
         for _ in range(20):
             response = await client.post("/api/resume", json={}, headers={HEADER: token})
@@ -474,7 +508,9 @@ async def test_a_reload_gets_the_welcome_and_the_pending_step_without_a_message(
         assert resumed["known"] and resumed["lang"] == "en"
         assert resumed["welcome"]["messages"][0].startswith("<p>Hello!")
         assert resumed["pending"]["messages"] == [asked]
-        _, body = await tell(client, token, token=option_tokens(resumed["pending"])[0])
+        _, body = await tell(
+            client, token, token=await option_token(client, resumed["pending"], "done")
+        )
         assert "Which diploma" in body["reply"]["messages"][0]
         for unknown in (None, "forged.token"):
             headers = {HEADER: unknown} if unknown else {}
@@ -491,7 +527,7 @@ async def test_a_reload_gets_the_welcome_and_the_pending_step_without_a_message(
 
 async def test_without_javascript_a_returning_visitor_sees_where_they_left_off(chat: TestClient):
     _, body = await say(chat, text="/aps", lang="en")
-    await say(chat, token=option_tokens(body["reply"])[6])
+    await say(chat, token=await option_token(chat, body["reply"], "other"))
     html = await (await chat.get("/?lang=en")).text()
     assert "Welcome back. Let&#x27;s continue where you left off." in html
     assert "Have you finished your course?" in html

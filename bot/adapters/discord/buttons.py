@@ -5,10 +5,10 @@ matches its custom_id, registered with ``client.add_dynamic_items``; 2) the cust
 engine's signed choice token (≤ 64 bytes, within Discord's 100), so after a restart a click is
 handled as if nothing happened, and a forged or stale one gets the engine's "menu expired".
 
-    c:<token>     a choice (walkthrough step, FAQ entry…): replaces the clicked message
+    c:<token>     a choice (walkthrough step, FAQ entry…): where its reply's `ReplyMode` says
     s:<token>     share an FAQ answer in the channel: a new public message
     p:<payload>   continue privately (``aps`` or ``faq_<id>``): a new ephemeral message
-    t             type an answer (a date) in a modal
+    t             type an answer (a date) in a modal; a step answered there replaces the step
 
 Anything else (a button from an older version, a forged or foreign custom_id, a select menu) is
 not `recognised`: `ApsClient.on_interaction` answers it with an ephemeral "this menu has expired",
@@ -23,10 +23,9 @@ from typing import Any
 
 import discord
 
-from bot.adapters.discord.front import Mode, delivery_failed, front
+from bot.adapters.discord.front import delivery_failed, front
 from bot.adapters.discord.keys import choice_event, command_event, key_of, locale_of, text_event
 from bot.engine import suggest
-from bot.engine.tokens import KEEPS_MESSAGE
 
 _PAYLOAD = re.compile(r"^(aps|faq_[A-Za-z0-9_]{1,60})$")
 MODAL_TEXT_MAX = 100
@@ -61,9 +60,7 @@ class ChoiceButton(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         private = _is_private(interaction)
         event = choice_event(interaction, self.token, private=private)
-        # reminders and "my checklist" answer below: the outcome they sit under stays
-        mode = Mode.NEW if self.token.startswith(KEEPS_MESSAGE) else Mode.UPDATE
-        await front(interaction).answer(interaction, event, mode=mode, ephemeral=private)
+        await front(interaction).answer(interaction, event, ephemeral=private)
 
 
 class ShareButton(
@@ -87,7 +84,7 @@ class ShareButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         event = choice_event(interaction, self.token, private=False)
-        await front(interaction).answer(interaction, event, mode=Mode.NEW, ephemeral=False)
+        await front(interaction).answer(interaction, event, ephemeral=False)
 
 
 class PrivateButton(
@@ -114,7 +111,7 @@ class PrivateButton(
             event = choice_event(interaction, self.custom_id, private=True)  # the engine: expired
         else:
             event = command_event(interaction, "start", self.payload, private=True)
-        await front(interaction).answer(interaction, event, mode=Mode.NEW, ephemeral=True)
+        await front(interaction).answer(interaction, event, ephemeral=True)
 
 
 class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"t"):
@@ -163,10 +160,11 @@ class AnswerModal(discord.ui.Modal):
 
 
 async def submit_answer(interaction: discord.Interaction[Any]) -> None:
-    """The typed answer goes to the engine as text; the step replaces the clicked message."""
+    """The typed answer goes to the engine as text; the step it leads to replaces the one the form
+    was opened from (the reply says so)."""
     value = _typed_value(interaction.data or {})
     event = text_event(interaction, value[:MODAL_TEXT_MAX], private=True)
-    await front(interaction).answer(interaction, event, mode=Mode.UPDATE, ephemeral=True)
+    await front(interaction).answer(interaction, event, ephemeral=True)
 
 
 def _typed_value(data: Any) -> str:
@@ -191,7 +189,7 @@ async def expired(interaction: discord.Interaction[Any]) -> None:
     visible only to the clicker, and nothing changes."""
     custom_id = str((interaction.data or {}).get("custom_id", ""))[:100]
     event = choice_event(interaction, custom_id, private=True)
-    await front(interaction).answer(interaction, event, mode=Mode.NEW, ephemeral=True)
+    await front(interaction).answer(interaction, event, ephemeral=True)
 
 
 DYNAMIC_ITEMS = (ChoiceButton, ShareButton, PrivateButton, AnswerButton)

@@ -20,12 +20,11 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.adapters.discord import buttons, commands, respond
+from bot.adapters.discord import buttons, commands, jobs, respond
 from bot.adapters.discord.endpoints import apply_endpoints
-from bot.adapters.discord.front import Mode
 from bot.adapters.discord.keys import PLATFORM
-from bot.adapters.discord.reminders import start_reminder_loop
-from bot.adapters.discord.sourcewatch import start_sources_loop
+from bot.adapters.discord.reminders import reminder_job
+from bot.adapters.discord.sourcewatch import sources_job
 from bot.adapters.discord.translator import CatalogTranslator
 from bot.config import Config, ConfigError
 from bot.engine import Engine, Event, insight
@@ -119,8 +118,7 @@ class ApsClient(discord.Client):
         commands.register(self.tree, engine)
         self.add_dynamic_items(*buttons.DYNAMIC_ITEMS)
         self.background: set[asyncio.Task[Any]] = set()
-        self.reminder_loop: Any = None
-        self.sources_loop: Any = None
+        self.loops: list[Any] = []  # the jobs' tasks.loops, once connected
         if config.sources_watch == notify.WEEKLY:
             try:  # fail at start, not on Monday
                 notify.check_setting()
@@ -131,9 +129,8 @@ class ApsClient(discord.Client):
         await self.tree.set_translator(CatalogTranslator(self.engine.catalogs))
 
     async def close(self) -> None:
-        for loop in (self.reminder_loop, self.sources_loop):
-            if loop is not None:
-                loop.cancel()
+        for loop in self.loops:
+            loop.cancel()
         await super().close()
 
     async def answer(
@@ -141,11 +138,10 @@ class ApsClient(discord.Client):
         interaction: discord.Interaction[Any],
         event: Event,
         *,
-        mode: Mode = Mode.NEW,
         ephemeral: bool = True,
     ) -> None:
         """Hand `event` to the engine and answer `interaction` with the reply (see `respond`)."""
-        await respond.answer(interaction, event, mode=mode, ephemeral=ephemeral)
+        await respond.answer(interaction, event, ephemeral=ephemeral)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Answer what no handler will: a component whose custom_id none of our buttons
@@ -166,10 +162,10 @@ class ApsClient(discord.Client):
 
     async def on_ready(self) -> None:
         log.info("discord: connected as %s (id %s)", self.user, self.user.id if self.user else "?")
-        # started once connected (READY comes again after a reconnect: keep the running loop)
-        if self.reminder_loop is None:
-            self.reminder_loop = start_reminder_loop(self)
-            self.sources_loop = start_sources_loop(self)
+        # started once connected (READY comes again after a reconnect: keep the running loops)
+        if not self.loops:
+            scheduled = (reminder_job(self), sources_job(self))
+            self.loops = [jobs.start(job) for job in scheduled if job is not None]
 
 
 def guard_parsers(client: ApsClient) -> None:

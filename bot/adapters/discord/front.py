@@ -7,7 +7,6 @@ client → commands, reminders → respond → buttons → front, keys.
 
 from __future__ import annotations
 
-import enum
 import logging
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -27,13 +26,6 @@ UNKNOWN_INTERACTION = 10062  # the 3 s (or 15 min) window has passed
 UNKNOWN_WEBHOOK = 10015  # the interaction token is no longer valid
 
 
-class Mode(enum.Enum):
-    """Where an answer goes."""
-
-    NEW = "new"  # a new message (a slash command, a context menu, "share", "continue privately")
-    UPDATE = "update"  # replaces the message whose button was clicked (a walkthrough step)
-
-
 class Front(Protocol):
     """The Discord client as the other modules see it."""
 
@@ -46,10 +38,10 @@ class Front(Protocol):
         interaction: discord.Interaction[Any],
         event: Event,
         *,
-        mode: Mode = Mode.NEW,
         ephemeral: bool = True,
     ) -> None:
-        """Hand `event` to the engine and answer `interaction` with the reply."""
+        """Hand `event` to the engine and answer `interaction` with the reply (its `ReplyMode`
+        says whether it replaces the clicked message)."""
 
     async def fetch_user(self, user_id: int, /) -> discord.User: ...
 

@@ -3,6 +3,10 @@
 Discord wants an acknowledgement within 3 seconds and accepts follow-ups for 15 minutes. The engine
 usually answers in milliseconds, so the reply itself is the acknowledgement; when it takes longer
 than `ApsClient.defer_after`, the interaction is deferred first and the reply follows.
+
+Where the reply goes is the reply's own `ReplyMode`: under a click (or a form opened from a
+message), REPLACE edits the clicked message and NEW posts a message of its own; a slash command
+has no message to replace, so its reply is always new.
 """
 
 from __future__ import annotations
@@ -16,11 +20,11 @@ from typing import Any
 import discord
 
 from bot.adapters.discord import buttons
-from bot.adapters.discord.front import Mode, delivery_failed, front
+from bot.adapters.discord.front import delivery_failed, front
 from bot.adapters.discord.keys import key_of, locale_of
 from bot.engine import language, suggest
 from bot.engine.events import Event
-from bot.engine.reply import ActionKind, Reply, ReplyKind
+from bot.engine.reply import ActionKind, Reply, ReplyKind, ReplyMode
 from bot.markup import shorten
 from bot.render import discord_md
 from bot.search.decide import COMPOSED
@@ -40,17 +44,22 @@ class Outgoing:
     view: discord.ui.View | None = None
 
 
+def from_message(interaction: discord.Interaction[Any]) -> bool:
+    """Whether `interaction` came from a message (a click on one of its buttons, or a form opened
+    from one): the message a REPLACE reply replaces."""
+    return interaction.message is not None and interaction.type in (
+        discord.InteractionType.component,
+        discord.InteractionType.modal_submit,
+    )
+
+
 async def answer(
-    interaction: discord.Interaction[Any],
-    event: Event,
-    *,
-    mode: Mode = Mode.NEW,
-    ephemeral: bool = True,
+    interaction: discord.Interaction[Any], event: Event, *, ephemeral: bool = True
 ) -> None:
-    """Hand `event` to the engine and answer `interaction` with the reply."""
+    """Hand `event` to the engine and answer `interaction` with the reply, where it says."""
     client = front(interaction)
     try:
-        reply = await _in_time(interaction, client.engine.handle(event), mode, ephemeral)
+        reply = await _in_time(interaction, client.engine.handle(event), ephemeral)
     except discord.HTTPException as exc:
         await delivery_failed(interaction, exc)
         return
@@ -59,54 +68,54 @@ async def answer(
         await send_error(interaction)
         return
     try:
-        await deliver(interaction, reply, mode=mode, ephemeral=ephemeral)
+        await deliver(interaction, reply, ephemeral=ephemeral)
     except discord.HTTPException as exc:
         await delivery_failed(interaction, exc)
 
 
 async def _in_time(
-    interaction: discord.Interaction[Any],
-    work: Awaitable[Reply],
-    mode: Mode,
-    ephemeral: bool,
+    interaction: discord.Interaction[Any], work: Awaitable[Reply], ephemeral: bool
 ) -> Reply:
     client = front(interaction)
     task = asyncio.ensure_future(work)
     done, _ = await asyncio.wait({task}, timeout=client.defer_after)
     if not done:
         try:
-            if mode is Mode.NEW:
-                await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-            else:
+            if from_message(interaction):
+                # nothing shown yet: the reply then edits the clicked message or follows up
                 await interaction.response.defer()
+            else:
+                await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         except discord.HTTPException:
             await asyncio.shield(task)  # the state change still completes; only the answer is lost
             raise
     return await task
 
 
-async def deliver(
-    interaction: discord.Interaction[Any], reply: Reply, *, mode: Mode, ephemeral: bool
-) -> None:
+async def deliver(interaction: discord.Interaction[Any], reply: Reply, *, ephemeral: bool) -> None:
     """Send `reply` as the answer to `interaction` (or after its deferral)."""
     alert_only = (ReplyKind.EXPIRED, ReplyKind.NOT_YOURS, ReplyKind.THROTTLED, ReplyKind.ACK)
     if reply.kind in alert_only and reply.alert:
         # a transient notice only to the clicker; the message they clicked stays as it was
-        await send(interaction, [Outgoing(discord_md.escape(reply.alert))], Mode.NEW, True)
+        await send(interaction, [Outgoing(discord_md.escape(reply.alert))], ReplyMode.NEW, True)
         return
     outgoing = await compose(interaction, reply, ephemeral=ephemeral)
+    mode = reply.mode if from_message(interaction) else ReplyMode.NEW
     await send(interaction, outgoing, mode, ephemeral)
 
 
 async def send(
-    interaction: discord.Interaction[Any], outgoing: list[Outgoing], mode: Mode, ephemeral: bool
+    interaction: discord.Interaction[Any],
+    outgoing: list[Outgoing],
+    mode: ReplyMode,
+    ephemeral: bool,
 ) -> None:
     first, rest = outgoing[0], outgoing[1:]
     response = interaction.response
     mentions = discord_md.no_mentions()
     if response.is_done():
         deferred_update = response.type is discord.InteractionResponseType.deferred_message_update
-        if mode is Mode.NEW and deferred_update:
+        if mode is ReplyMode.NEW and deferred_update:
             rest = outgoing  # a new message after a deferred click (an alert): a follow-up
         else:
             await interaction.edit_original_response(
@@ -115,7 +124,7 @@ async def send(
                 view=first.view,
                 allowed_mentions=mentions,
             )
-    elif mode is Mode.UPDATE:
+    elif mode is ReplyMode.REPLACE:
         await response.edit_message(
             content=first.content,
             embeds=[first.embed] if first.embed else [],

@@ -25,10 +25,11 @@ from bot.adapters.telegram.conversation import PLATFORM
 from bot.adapters.telegram.errors import on_error
 from bot.adapters.telegram.handlers import on_callback, on_command, on_text
 from bot.adapters.telegram.inline_mode import on_inline_query
+from bot.adapters.telegram.jobs import schedule
 from bot.adapters.telegram.links import api_urls
-from bot.adapters.telegram.reminders import schedule_reminders
+from bot.adapters.telegram.reminders import reminder_job
 from bot.adapters.telegram.request import TrimmedRequest, UpdatesRequest
-from bot.adapters.telegram.sourcewatch import schedule_sources_watch
+from bot.adapters.telegram.sourcewatch import sources_job
 from bot.adapters.telegram.startup import on_startup
 from bot.adapters.telegram.unreadable import UnreadableUpdates
 from bot.config import ConfigError
@@ -131,8 +132,12 @@ def build_application(
     attach_engine(application, engine, vitals)
     application.bot_data[UNREADABLE_KEY] = unreadable
     register_handlers(application, engine)
-    schedule_reminders(application)
-    schedule_sources_watch(application, config)
+    for job in (
+        reminder_job(engine, application.bot),
+        sources_job(config, engine, application.bot),
+    ):
+        if job is not None:
+            schedule(application, job)
     return application
 
 

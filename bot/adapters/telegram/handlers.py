@@ -15,18 +15,13 @@ from telegram.error import TelegramError
 from bot.adapters.telegram.context import engine_of
 from bot.adapters.telegram.conversation import conversation_key, is_private, thread_of
 from bot.adapters.telegram.delivery import deliver, with_retries
-from bot.engine import Event, ReplyKind
-from bot.engine.tokens import EDITS_MESSAGE
+from bot.engine import Event, ReplyKind, ReplyMode
 
 if TYPE_CHECKING:
     from telegram import Bot, CallbackQuery, Update
     from telegram.ext import ContextTypes
 
 log = logging.getLogger(__name__)
-
-# Walkthrough tokens start with "w." (bot/engine/tokens.py): a click on one edits its own message.
-_WALKTHROUGH_TOKEN = "w."
-_CHECKLIST_TICK = EDITS_MESSAGE[1]  # ticking a checklist item redraws the checklist in place
 
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -77,7 +72,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button click. Every query is answered: an alert for someone else's or an expired menu,
-    silently otherwise; a walkthrough step replaces the clicked message."""
+    silently otherwise; a reply that says so (a walkthrough step) replaces the clicked message."""
     query = update.callback_query
     if query is None:
         return
@@ -102,10 +97,8 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer(reply.alert or None)
         return
     await _acknowledge(query)
-    in_place = isinstance(message, Message) and (
-        (reply.kind is ReplyKind.WALKTHROUGH and query.data.startswith(_WALKTHROUGH_TOKEN))
-        or query.data.startswith(_CHECKLIST_TICK)
-    )
+    # an inaccessible message (too old to edit) cannot be replaced: the reply is posted anew
+    in_place = reply.mode is ReplyMode.REPLACE and isinstance(message, Message)
     await deliver(
         context.bot,
         reply,

@@ -6,14 +6,13 @@ serving the URL, checking ``TELEGRAM_WEBHOOK_SECRET`` on every request). ``run_p
 used: it owns the event loop, and here Telegram shares it with Discord.
 
 Alongside, every `PROBE_INTERVAL` seconds, ``getWebhookInfo`` says how many updates wait at
-Telegram; with the time of the last handled update, that is how ``aps-bot health`` tells a stalled
-bot from an idle one.
+Telegram (`pending_probe_job`, on the JobQueue like the other jobs); with the time of the last
+handled update, that is how ``aps-bot health`` tells a stalled bot from an idle one.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -23,10 +22,13 @@ from telegram.error import TelegramError
 from bot.adapters.telegram.application import ALLOWED_UPDATES, UNREADABLE_KEY, build_application
 from bot.adapters.telegram.context import VITALS_KEY
 from bot.adapters.telegram.conversation import PLATFORM
+from bot.adapters.telegram.jobs import schedule
 from bot.adapters.telegram.webhook import serve_webhook, set_webhook
+from bot.jobs import Every, Job
 
 if TYPE_CHECKING:
     from aiohttp import web
+    from telegram import Bot
     from telegram.ext import Application
 
     from bot.config import Config
@@ -52,23 +54,18 @@ async def run_telegram(
     """
     application = build_application(config, engine, **overrides)
     unreadable = application.bot_data[UNREADABLE_KEY]
+    vitals = application.bot_data[VITALS_KEY]
+    schedule(application, pending_probe_job(application.bot, vitals, probe_interval))
     webhook: web.AppRunner | None = None
     async with application:  # initialize() (getMe) … shutdown()
         unreadable.bind(engine, application.bot)
         if application.post_init:
             await application.post_init(application)
-        await application.start()
-        probe = asyncio.create_task(
-            watch_pending(application, application.bot_data[VITALS_KEY], probe_interval),
-            name="telegram-probe",
-        )
+        await application.start()  # and the JobQueue with it
         try:
             webhook = await _start_updates(application, config)
             await asyncio.Event().wait()  # until cancelled
         finally:
-            probe.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await probe
             if webhook is not None:
                 await webhook.cleanup()
             if application.updater and application.updater.running:
@@ -125,14 +122,16 @@ def _polling_failed(error: TelegramError) -> None:
     log.warning("Telegram: getUpdates failed (%s); trying again", type(error).__name__)
 
 
-async def watch_pending(application: Application, vitals: Vitals, interval: float) -> None:
+def pending_probe_job(bot: Bot, vitals: Vitals, interval: float = PROBE_INTERVAL) -> Job:
     """Every `interval` seconds, note how many updates wait at Telegram (``getWebhookInfo``).
     A failed probe is logged and skipped: the count then ages, and health stops trusting it."""
-    while True:
-        await asyncio.sleep(interval)
+
+    async def probe() -> None:
         try:
-            info = await application.bot.get_webhook_info(read_timeout=PROBE_TIMEOUT)
+            info = await bot.get_webhook_info(read_timeout=PROBE_TIMEOUT)
         except TelegramError as exc:
             log.warning("Telegram: getWebhookInfo failed (%s)", type(exc).__name__)
-            continue
+            return
         vitals.probed(PLATFORM, info.pending_update_count)
+
+    return Job(f"{PLATFORM}-pending-probe", Every(interval, first=interval), probe)

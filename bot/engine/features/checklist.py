@@ -4,6 +4,7 @@ The Store keeps, per user and outcome, the indexes of the documents that apply t
 those ticked; never the documents' text or the answers that selected them. Which documents apply is
 decided once, when the checklist is opened under an outcome: the "My checklist" button carries them
 as a signed bit mask, so the checklist outlives the walkthrough state (which expires sooner).
+Ticking an item redraws the checklist in place of the one clicked.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.engine.commands import N_, pgettext
-from bot.engine.reply import Choice, Reply, ReplyKind
+from bot.engine.reply import Choice, Reply, ReplyKind, ReplyMode
 from bot.engine.router import Router
+from bot.engine.tokens import ChecklistAction, ChecklistButton
 from bot.engine.turn import inlines
 from bot.knowledge.model import NodeKind, flow_context
 from bot.markup import Bold, BulletList, Paragraph, Text, plain_text, shorten
 from bot.storage.records import Checklist
 
 if TYPE_CHECKING:
-    from bot.engine.tokens import Token
     from bot.engine.turn import Turn
     from bot.knowledge.model import Node
     from bot.storage.records import Conversation
@@ -39,8 +40,8 @@ def open_choice(turn: Turn, node: Node, answers: dict[str, str]) -> Choice | Non
     if not items:
         return None
     mask = format(sum(1 << i for i in items), "x")
-    fields = ("o", turn.kb.flow.version, str(node.index), mask)
-    return Choice(turn.token("c", fields), turn.t.gettext("📋 My checklist"))
+    button = ChecklistButton(ChecklistAction.OPEN, turn.kb.flow.version, node.index, mask)
+    return Choice(turn.token(button), turn.t.gettext("📋 My checklist"))
 
 
 @router.command(pgettext("command name", "checklist"), N_("Your document checklist, to tick off"))
@@ -81,25 +82,24 @@ async def on_command(turn: Turn, conv: Conversation | None, args: str) -> Reply:
     return render(turn, node, found)
 
 
-@router.button("c")
-async def on_button(turn: Turn, conv: Conversation | None, token: Token) -> Reply:
-    """Open the checklist (``o``, with the mask) or tick/untick one item (``t``)."""
-    fields = token.fields
+@router.button(ChecklistButton)
+async def on_button(turn: Turn, conv: Conversation | None, button: ChecklistButton) -> Reply:
+    """Open the checklist (with the mask of its items) or tick/untick one item."""
     flow = turn.kb.flow
-    if len(fields) != 4 or fields[1] != flow.version or not fields[2].isdigit():
+    if button.version != flow.version:
         return turn.expired()
-    action, _, node_index, arg = fields
-    node = flow.by_index(int(node_index))
+    action, arg = button.action, button.arg
+    node = flow.by_index(button.node)
     if node is None or node.kind is not NodeKind.OUTCOME or not turn.private:
         return turn.expired()
-    if action == "o":
+    if action is ChecklistAction.OPEN:
         try:
             mask = int(arg, 16)
         except ValueError:
             return turn.expired()
         items = tuple(i for i in range(len(node.documents)) if mask >> i & 1)
         return await _open(turn, node, items) if items else turn.expired()
-    if action == "t" and arg.isdigit():
+    if action is ChecklistAction.TICK and arg.isdigit():
         key = turn.key
         store = turn.store
         found = await store.get_checklist(key.platform, key.user, node.id)
@@ -109,7 +109,9 @@ async def on_button(turn: Turn, conv: Conversation | None, token: Token) -> Repl
         ticked = found.ticked ^ {item}
         updated = Checklist(node.id, flow.version, found.items, ticked, turn.now)
         await store.save_checklist(key.platform, key.user, updated)
-        return render(turn, node, updated)
+        redrawn = render(turn, node, updated)
+        redrawn.mode = ReplyMode.REPLACE
+        return redrawn
     return turn.expired()
 
 
@@ -146,8 +148,8 @@ def render(turn: Turn, node: Node, checklist: Checklist) -> Reply:
         mark = TICKED if index in checklist.ticked else UNTICKED
         lines.append((Text(mark + " "), *text))
         short = shorten(plain_text((Paragraph(text),)), MAX_LABEL)
-        fields = ("t", turn.kb.flow.version, str(node.index), str(index))
-        choices.append(Choice(turn.token("c", fields), f"{mark} {n}. {short}"))
+        tick = ChecklistButton(ChecklistAction.TICK, turn.kb.flow.version, node.index, str(index))
+        choices.append(Choice(turn.token(tick), f"{mark} {n}. {short}"))
     blocks.append(BulletList(tuple(lines)))
     if done == total:
         footer = t.gettext("All done! Check every document once more before you apply.")

@@ -11,9 +11,9 @@ reply shows (one decision for every front end):
 - "**I don't know**" and the topics, counted (without who asked) so the knowledge can grow.
 
 The asker's walkthrough answers, kept in the conversation, tell the search their situation (a
-holder of the card, a nationality): nothing new is stored for it. FAQ buttons carry ``f``
-tokens: an answer (``a``), its detail (``m``), the topics (``T``), one topic (``t``), or the
-walkthrough (``w``, from /help).
+holder of the card, a nationality): nothing new is stored for it. FAQ buttons carry a
+`FaqButton`: an answer ("More", "Related", did you mean), its detail ("Tell me more"), the topics,
+one topic, or the walkthrough (from /help). Each is posted anew: the reply it sits under stays.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from bot.engine.features.walkthrough import navigation
 from bot.engine.reply import Action, ActionKind, Choice, Reply, ReplyKind
 from bot.engine.router import Router
 from bot.engine.shorts import short_answer
+from bot.engine.tokens import FaqAction, FaqButton
 from bot.knowledge.model import TOPICS_CONTEXT, FaqEntry, faq_context
 from bot.markup import Bold, Paragraph, Text
 from bot.search.decide import ANSWER, COMPOSED, SUGGEST, UNKNOWN, Decision, decide
 
 if TYPE_CHECKING:
-    from bot.engine.tokens import Token
     from bot.engine.turn import Turn
     from bot.knowledge.model import Knowledge
     from bot.storage.records import Conversation
@@ -42,8 +42,6 @@ router = Router("faq")
 MAX_RELATED = 3
 MAX_DID_YOU_MEAN = 3
 MAX_COMPOSED_BUTTONS = 5  # "More" for each composed entry, then runners-up up to this many
-# what an "f" token asks for
-ANSWER_TOKEN, DETAIL, TOPICS, TOPIC, WALKTHROUGH = "a", "m", "T", "t", "w"
 
 router.hint(N_("You can also just type your question."), hidden_on=("discord",))
 router.hint(
@@ -94,26 +92,26 @@ async def question(turn: Turn, conv: Conversation | None, text: str) -> Reply:
     return faq_reply(turn, decision, private=turn.private)
 
 
-@router.button("f")
-async def on_button(turn: Turn, conv: Conversation | None, token: Token) -> Reply:
-    f = token.fields
-    if not (len(f) == 3 and f[0] == turn.kb.version and f[2].isdigit()):
+@router.button(FaqButton)
+async def on_button(turn: Turn, conv: Conversation | None, button: FaqButton) -> Reply:
+    if button.version != turn.kb.version:
         return turn.expired()
-    action, index = f[1], int(f[2])
+    action, index = button.action, button.index
     entries = turn.kb.faq.entries
-    if action == WALKTHROUGH:
+    if action is FaqAction.WALKTHROUGH:
         return await navigation.start(turn, conv)
-    if action == TOPICS:
+    if action is FaqAction.TOPICS:
         return topics_reply(turn, turn.t.gettext("Pick a topic:"))
-    if action == TOPIC:
+    if action is FaqAction.TOPIC:
         return topic_reply(turn, index)
-    if action in (ANSWER_TOKEN, DETAIL) and index < len(entries):
-        return entry_reply(turn, entries[index], detail=action == DETAIL, private=turn.private)
+    if index < len(entries):  # an answer, or its detail
+        detail = action is FaqAction.DETAIL
+        return entry_reply(turn, entries[index], detail=detail, private=turn.private)
     return turn.expired()
 
 
-def ftoken(turn: Turn, action: str, index: int = 0) -> str:
-    return turn.token("f", (turn.kb.version, action, str(index)))
+def ftoken(turn: Turn, action: FaqAction, index: int = 0) -> str:
+    return turn.token(FaqButton(turn.kb.version, action, index))
 
 
 def faq_reply(turn: Turn, decision: Decision, private: bool) -> Reply:
@@ -137,7 +135,7 @@ def faq_reply(turn: Turn, decision: Decision, private: bool) -> Reply:
             ReplyKind.FAQ, turn.msg(t.gettext("I'm not sure I understood. Did you mean:"))
         )
         r.choices = [
-            Choice(ftoken(turn, ANSWER_TOKEN, faq.by_id[i].index), title(turn, faq.by_id[i]))
+            Choice(ftoken(turn, FaqAction.ANSWER, faq.by_id[i].index), title(turn, faq.by_id[i]))
             for i in decision.offered[:MAX_DID_YOU_MEAN]
         ]
     else:
@@ -181,12 +179,12 @@ def composed_reply(turn: Turn, decision: Decision, private: bool, inline: bool =
         if inline:
             r.actions.append(Action(ActionKind.CONTINUE_PRIVATE, f"faq_{entry.id}", label))
         else:
-            r.choices.append(Choice(ftoken(turn, ANSWER_TOKEN, entry.index), label))
+            r.choices.append(Choice(ftoken(turn, FaqAction.ANSWER, entry.index), label))
     if inline:
         return r
     for rid in composed_related(decision):
         rel = faq.by_id[rid]
-        r.choices.append(Choice(ftoken(turn, ANSWER_TOKEN, rel.index), title(turn, rel)))
+        r.choices.append(Choice(ftoken(turn, FaqAction.ANSWER, rel.index), title(turn, rel)))
     if not private:
         r.actions.append(
             Action(
@@ -254,10 +252,12 @@ def entry_reply(
         )
         return r
     if entry.more and not detail:
-        r.choices.append(Choice(ftoken(turn, DETAIL, entry.index), t.gettext("Tell me more")))
+        r.choices.append(
+            Choice(ftoken(turn, FaqAction.DETAIL, entry.index), t.gettext("Tell me more"))
+        )
     for rid in related_ids(turn.kb, entry, nearby):
         rel = turn.kb.faq.by_id[rid]
-        r.choices.append(Choice(ftoken(turn, ANSWER_TOKEN, rel.index), title(turn, rel)))
+        r.choices.append(Choice(ftoken(turn, FaqAction.ANSWER, rel.index), title(turn, rel)))
     r.choices.extend(vote_buttons)
     return r
 
@@ -265,7 +265,7 @@ def entry_reply(
 def topics_reply(turn: Turn, intro: str) -> Reply:
     r = turn.reply(ReplyKind.FAQ, turn.msg(intro))
     r.choices = [
-        Choice(ftoken(turn, TOPIC, i), turn.t.pgettext(TOPICS_CONTEXT, label))
+        Choice(ftoken(turn, FaqAction.TOPIC, i), turn.t.pgettext(TOPICS_CONTEXT, label))
         for i, label in enumerate(turn.kb.faq.topics.values())
     ]
     return r
@@ -280,7 +280,7 @@ def topic_reply(turn: Turn, index: int) -> Reply:
         ReplyKind.FAQ, (Paragraph((Bold((Text(turn.t.pgettext(TOPICS_CONTEXT, label)),)),)),)
     )
     r.choices = [
-        Choice(ftoken(turn, ANSWER_TOKEN, e.index), title(turn, e))
+        Choice(ftoken(turn, FaqAction.ANSWER, e.index), title(turn, e))
         for e in turn.kb.faq.entries
         if e.topic == tid
     ]

@@ -20,17 +20,19 @@ from typing import TYPE_CHECKING
 from bot.engine import insight
 from bot.engine.reply import Choice, ChoiceKind, Reply, ReplyKind
 from bot.engine.router import Router
-from bot.engine.tokens import ANYONE
+from bot.engine.tokens import ANYONE, Vote, VoteButton
 
 if TYPE_CHECKING:
-    from bot.engine.tokens import Token
     from bot.engine.turn import Turn
     from bot.knowledge.model import FaqEntry
     from bot.storage.records import Conversation
 
 router = Router("feedback")
-UP, DOWN, MISSED = "u", "d", "x"
-COUNTERS = {UP: insight.VOTE_UP, DOWN: insight.VOTE_DOWN, MISSED: insight.NOT_ASKED}
+COUNTERS = {
+    Vote.UP: insight.VOTE_UP,
+    Vote.DOWN: insight.VOTE_DOWN,
+    Vote.MISSED: insight.NOT_ASKED,
+}
 
 
 def vote_choices(turn: Turn, entry: FaqEntry, private: bool, missed: bool = False) -> list[Choice]:
@@ -38,27 +40,27 @@ def vote_choices(turn: Turn, entry: FaqEntry, private: bool, missed: bool = Fals
     (one nonce for all: a displayed answer counts one vote)."""
     nonce = secrets.token_hex(4)
     owner = turn.owner if private else ANYONE
-    fields = (turn.kb.version, str(entry.index))
-    votes = [(UP, turn.t.gettext("👍 Helpful")), (DOWN, turn.t.gettext("👎 Not helpful"))]
+    votes = [(Vote.UP, turn.t.gettext("👍 Helpful")), (Vote.DOWN, turn.t.gettext("👎 Not helpful"))]
     if missed:
-        votes.append((MISSED, turn.t.gettext("❓ Not what I asked")))
+        votes.append((Vote.MISSED, turn.t.gettext("❓ Not what I asked")))
+    version = turn.kb.version
     return [
-        Choice(turn.codec.encode("v", (*fields, vote, nonce), owner), label, ChoiceKind.NAV)
+        Choice(
+            turn.codec.pack(VoteButton(version, entry.index, vote, nonce), owner),
+            label,
+            ChoiceKind.NAV,
+        )
         for vote, label in votes
     ]
 
 
-@router.button("v", anyone=True)
-async def on_vote(turn: Turn, conv: Conversation | None, token: Token) -> Reply:
+@router.button(VoteButton, anyone=True)
+async def on_vote(turn: Turn, conv: Conversation | None, button: VoteButton) -> Reply:
     """Count a vote once per displayed answer; thank the voter either way."""
-    if len(token.fields) != 4:
-        return turn.expired()
-    version, index, vote, nonce = token.fields
     entries = turn.kb.faq.entries
-    bad_index = not index.isdigit() or int(index) >= len(entries)
-    if version != turn.kb.version or bad_index or vote not in COUNTERS:
+    if button.version != turn.kb.version or button.index >= len(entries):
         return turn.expired()
-    entry = entries[int(index)]
+    entry, vote, nonce = entries[button.index], button.vote, button.nonce
     store = turn.store
     reply = Reply(kind=ReplyKind.ACK, lang=turn.t.code)
     if await store.use_vote(nonce, turn.now):
@@ -68,7 +70,7 @@ async def on_vote(turn: Turn, conv: Conversation | None, token: Token) -> Reply:
                 "Thank you: I noted that this answer missed your question. Try other words, or "
                 "send /faq for the topics."
             )
-            if vote == MISSED
+            if vote is Vote.MISSED
             else turn.t.gettext("Thank you for your feedback!")
         )
     else:

@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING
 from bot.engine.commands import N_, Arg, ArgKind, pgettext
 from bot.engine.reply import Choice, Reply, ReplyKind
 from bot.engine.router import Router
-from bot.i18n import CHOICE_SEPARATOR
+from bot.engine.tokens import LanguageButton
 from bot.language_status import FALLBACKS
 
 if TYPE_CHECKING:
-    from bot.engine.tokens import Token
     from bot.engine.turn import Turn
     from bot.markup import Message
     from bot.storage.records import Conversation
@@ -37,7 +36,7 @@ async def lang(turn: Turn, conv: Conversation | None, args: str) -> Reply:
     if code:
         return await apply(turn, code)
     r = turn.reply(ReplyKind.INFO, turn.msg(turn.t.gettext("Choose your language:")))
-    r.choices = [Choice(turn.token("l", (c,)), label(turn, c)) for c in catalogs.languages]
+    r.choices = [Choice(turn.token(LanguageButton(c)), label(turn, c)) for c in catalogs.languages]
     return r
 
 
@@ -50,11 +49,11 @@ def label(turn: Turn, code: str) -> str:
     return turn.t.gettext("{language} (beta)").format(language=name)
 
 
-@router.button("l")
-async def on_button(turn: Turn, conv: Conversation | None, token: Token) -> Reply:
-    """A language (one field), or a language in progress and its fallback (two)."""
-    choice = turn.engine.catalogs.choice(CHOICE_SEPARATOR.join(token.fields))
-    if choice and 1 <= len(token.fields) <= 2:
+@router.button(LanguageButton)
+async def on_button(turn: Turn, conv: Conversation | None, button: LanguageButton) -> Reply:
+    """A language, or a language in progress and its fallback (`LanguageButton.choice`)."""
+    choice = turn.engine.catalogs.choice(button.choice)
+    if choice:
         return await apply(turn, choice)
     return turn.expired()
 
@@ -72,7 +71,7 @@ async def apply(turn: Turn, code: str) -> Reply:
         r.messages.append(beta_notice(turn))
         r.choices = [
             Choice(
-                turn.token("l", (turn.t.code, other)),
+                turn.token(LanguageButton.with_fallback(turn.t.code, other)),
                 turn.t.gettext("Show untranslated texts in {language}").format(
                     language=catalogs.language_name(other, turn.t.code)
                 ),

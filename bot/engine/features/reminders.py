@@ -14,10 +14,10 @@ from bot.engine.commands import N_, Arg, pgettext
 from bot.engine.reminders import RECE, TITRE, compact, day_of, from_compact, iso, plan
 from bot.engine.reply import Choice, ChoiceKind, Reply, ReplyKind
 from bot.engine.router import Router, not_here
+from bot.engine.tokens import ReminderAction, ReminderButton
 from bot.markup import Bold, BulletList, Paragraph, Text
 
 if TYPE_CHECKING:
-    from bot.engine.tokens import Token
     from bot.engine.turn import Turn
     from bot.knowledge.model import Node
     from bot.storage.records import Conversation, Reminder
@@ -35,8 +35,8 @@ RECE_WORDS = ("rece", "aps")  # "/remind aps 15/03/2027": the RECE or APS ends o
 # ------------------------------------------------------------------ buttons
 
 
-def token(turn: Turn, action: str, arg: str = "0") -> str:
-    return turn.token("r", (action, arg))
+def token(turn: Turn, action: ReminderAction, arg: str = "0") -> str:
+    return turn.token(ReminderButton(action, arg))
 
 
 # which reminders an outcome's countdown offers (walkthrough/countdown.py kinds)
@@ -52,7 +52,7 @@ def outcome_choice(turn: Turn, node: Node, answers: dict[str, str]) -> Choice | 
     deadline = iso(answers.get(node.countdown_date, ""))
     if kind is None or deadline is None or deadline <= turn.today():
         return None
-    action = "o" if kind == TITRE else "O"
+    action = ReminderAction.OPT_IN_TITRE if kind == TITRE else ReminderAction.OPT_IN_RECE
     return Choice(
         token(turn, action, compact(deadline)), turn.t.gettext("⏰ Remind me before my deadline")
     )
@@ -170,14 +170,18 @@ async def set_reminders(turn: Turn, kind: str, deadline: dt.date, *, clear_other
         r.messages.append(turn.msg(t.gettext("You can cancel them at any time with /reminders.")))
     if kind == TITRE:
         switch = Choice(
-            token(turn, "k", compact(deadline)),
+            token(turn, ReminderAction.IS_RECE, compact(deadline)),
             t.gettext("No: that is when my RECE card or APS ends"),
         )
     else:
         switch = Choice(
-            token(turn, "T", compact(deadline)), t.gettext("No: that is when my titre expires")
+            token(turn, ReminderAction.IS_TITRE, compact(deadline)),
+            t.gettext("No: that is when my titre expires"),
         )
-    r.choices = [switch, Choice(token(turn, "l"), t.gettext("My reminders"), ChoiceKind.NAV)]
+    r.choices = [
+        switch,
+        Choice(token(turn, ReminderAction.LIST), t.gettext("My reminders"), ChoiceKind.NAV),
+    ]
     return r
 
 
@@ -238,42 +242,53 @@ async def on_reminders(turn: Turn, notice: str | None = None) -> Reply:
     r.messages.append((Paragraph((Bold((Text(t.gettext("Your reminders")),)),)), BulletList(items)))
     r.choices = [
         Choice(
-            token(turn, "c", x.id),
+            token(turn, ReminderAction.CANCEL, x.id),
             t.gettext("Cancel reminder {number} ({date})").format(
                 number=n, date=t.date(day_of(x.due))
             ),
         )
         for n, x in enumerate(found, 1)
     ]
-    r.choices.append(Choice(token(turn, "x"), t.gettext("Stop all reminders"), ChoiceKind.NAV))
+    r.choices.append(
+        Choice(
+            token(turn, ReminderAction.STOP_ALL), t.gettext("Stop all reminders"), ChoiceKind.NAV
+        )
+    )
     return r
 
 
-@router.button("r")
-async def on_button(turn: Turn, conv: Conversation | None, token: Token) -> Reply:
+_SETS = {  # the buttons that set reminders: (kind, whether they replace the other kind's)
+    ReminderAction.OPT_IN_TITRE: (TITRE, False),
+    ReminderAction.OPT_IN_RECE: (RECE, False),
+    ReminderAction.IS_TITRE: (TITRE, True),
+    ReminderAction.IS_RECE: (RECE, True),
+}
+
+
+@router.button(ReminderButton)
+async def on_button(turn: Turn, conv: Conversation | None, button: ReminderButton) -> Reply:
     """A reminder button: opt in, switch kind, list, cancel one, stop all."""
-    fields = token.fields
-    if len(fields) != 2 or not turn.private:
+    if not turn.private:
         return turn.expired()
     remind = router.commands["remind"]
     if not remind.works_on(turn.platform):
         return not_here(turn, remind)
-    action, arg = fields
+    action, arg = button.action, button.arg
     key = turn.key
     store = turn.store
     t = turn.t
-    if action in ("o", "O", "T", "k"):
-        # o / O: opt in under an outcome (titre / RECE-APS end); T / k: "no, that date is…"
+    if action in _SETS:
+        # opt in under an outcome (titre / RECE-APS end), or "no, that date is…"
         deadline = from_compact(arg)
         if deadline is None:
             return turn.expired()
         if deadline <= turn.today():
             return await on_remind(turn, None, deadline.isoformat())  # says it has passed
-        kind = RECE if action in ("O", "k") else TITRE
-        return await set_reminders(turn, kind, deadline, clear_other=action in ("T", "k"))
-    if action == "l":
+        kind, clear_other = _SETS[action]
+        return await set_reminders(turn, kind, deadline, clear_other=clear_other)
+    if action is ReminderAction.LIST:
         return await on_reminders(turn)
-    if action == "c":
+    if action is ReminderAction.CANCEL:
         gone = await store.cancel_reminders(key.platform, key.user, arg)
         notice = (
             t.gettext("Reminder cancelled.")
@@ -281,7 +296,7 @@ async def on_button(turn: Turn, conv: Conversation | None, token: Token) -> Repl
             else t.gettext("That reminder was already gone.")
         )
         return await on_reminders(turn, notice)
-    if action == "x":
+    if action is ReminderAction.STOP_ALL:
         gone = await store.cancel_reminders(key.platform, key.user)
         return turn.reply(
             ReplyKind.INFO,
@@ -322,7 +337,9 @@ def reminder_reply(turn: Turn, reminder: Reminder) -> Reply:
         )
     r = turn.reply(ReplyKind.INFO, turn.msg(template, date=t.date(deadline), days=str(days)))
     r.choices = [
-        Choice(token(turn, "l"), t.gettext("My reminders")),
-        Choice(token(turn, "x"), t.gettext("Stop all reminders"), ChoiceKind.NAV),
+        Choice(token(turn, ReminderAction.LIST), t.gettext("My reminders")),
+        Choice(
+            token(turn, ReminderAction.STOP_ALL), t.gettext("Stop all reminders"), ChoiceKind.NAV
+        ),
     ]
     return r

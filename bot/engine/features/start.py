@@ -13,6 +13,7 @@ from bot.engine.features import faq, language
 from bot.engine.features.walkthrough import navigation
 from bot.engine.reply import Choice, Reply, ReplyKind
 from bot.engine.router import Router
+from bot.engine.tokens import FaqAction
 from bot.engine.turn import inlines
 from bot.markup import Bold, BulletList, Message, Paragraph, Text
 
@@ -62,8 +63,8 @@ def help_reply(turn: Turn, welcome: bool) -> Reply:
     messages.append(capabilities(turn))
     r = turn.reply(ReplyKind.INFO, *messages)
     r.choices = [
-        Choice(faq.ftoken(turn, faq.WALKTHROUGH), t.gettext("Start the walkthrough")),
-        Choice(faq.ftoken(turn, faq.TOPICS), t.gettext("Browse the topics")),
+        Choice(faq.ftoken(turn, FaqAction.WALKTHROUGH), t.gettext("Start the walkthrough")),
+        Choice(faq.ftoken(turn, FaqAction.TOPICS), t.gettext("Browse the topics")),
     ]
     return r
 

@@ -287,7 +287,7 @@
         scrollTo(mine || shown.top || log.lastElementChild);
         if (answer.forgotten) save();
         else remember(you, answer.reply);
-        if (onDone) onDone(shown.first);
+        if (onDone) onDone(shown.first, answer.reply);
       })
       .catch(function () { showError(strings.network); })
       .then(function () {
@@ -335,7 +335,9 @@
     var menu = form.closest("details");
     if (menu) menu.open = false;
     if (button.name === "token") {
-      send({ token: button.value }, button.textContent, function (first) {
+      send({ token: button.value }, button.textContent, function (first, reply) {
+        // a reply that replaces the clicked message (a walkthrough step) takes its buttons away
+        if (reply.mode === "replace" && form.parentNode) form.parentNode.removeChild(form);
         (first || textarea).focus();
       });
     } else if (button.name === "command") {

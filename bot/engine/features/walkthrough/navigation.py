@@ -2,8 +2,10 @@
 
 Every transition is one compare-and-set write of the conversation (`commit`), so two clicks or two
 instances cannot both advance it, and a restart resumes exactly where the user was. A button
-carries the flow version, step, node and nonce it was made for (`wtoken`): a click on an older
-one changes nothing ("this menu has expired").
+carries the flow version, step, node and nonce it was made for (a `WalkButton`): a click on an
+older one changes nothing ("this menu has expired"). The step a click leads to replaces the step
+clicked (`ReplyMode.REPLACE`), and so does one a typed answer leads to where the answer was typed
+in a form opened from the step (Discord).
 """
 
 from __future__ import annotations
@@ -15,18 +17,18 @@ from bot.engine import insight
 from bot.engine.commands import N_, pgettext
 from bot.engine.features.walkthrough.nodes import KINDS, Transition, reads_text, route
 from bot.engine.features.walkthrough.outcome import outcome_choices
-from bot.engine.reply import Action, ActionKind, Choice, ChoiceKind, Reply, ReplyKind
+from bot.engine.reply import Action, ActionKind, Choice, ChoiceKind, Reply, ReplyKind, ReplyMode
 from bot.engine.router import Router
+from bot.engine.tokens import WalkButton
 from bot.storage.records import Conversation
 
 if TYPE_CHECKING:
-    from bot.engine.tokens import Token
     from bot.engine.turn import Turn
     from bot.knowledge.model import Node
 
 router = Router("walkthrough")
 controls = Router("walkthrough controls")  # /cancel, /back, /restart: listed after the rest
-BACK, RESTART, CANCEL = "b", "r", "c"  # navigation options, after a step's own
+BACK, RESTART, CANCEL = WalkButton.BACK, WalkButton.RESTART, WalkButton.CANCEL  # after its own
 NAVIGATION = {"cancel": CANCEL, "back": BACK, "restart": RESTART}
 
 
@@ -68,13 +70,15 @@ async def _navigate_command(turn: Turn, conv: Conversation | None, name: str) ->
     return await navigate(turn, conv, NAVIGATION[name])
 
 
-@router.button("w")
-async def on_button(turn: Turn, conv: Conversation | None, token: Token) -> Reply:
-    """A walkthrough button: an option of the current step, or back / restart / cancel."""
-    if len(token.fields) != 4:
-        return turn.expired()
-    version, step, node_index, nonce = token.fields
-    option = token.tail
+@router.button(WalkButton)
+async def on_button(turn: Turn, conv: Conversation | None, button: WalkButton) -> Reply:
+    """A walkthrough button: an option of the current step, or back / restart / cancel. The step
+    it leads to replaces the step clicked."""
+    return _in_place(await _on_button(turn, conv, button))
+
+
+async def _on_button(turn: Turn, conv: Conversation | None, button: WalkButton) -> Reply:
+    version, nonce, option = button.version, button.nonce, button.option
     flow = turn.kb.flow
     if (
         conv is not None
@@ -90,10 +94,10 @@ async def on_button(turn: Turn, conv: Conversation | None, token: Token) -> Repl
         or version != flow.version
         or conv.flow_version != version
         or nonce != conv.nonce
-        or step != str(conv.step)
+        or button.step != conv.step
     ):
         return turn.expired()
-    node = flow.by_index(int(node_index)) if node_index.isdigit() else None
+    node = flow.by_index(button.node)
     if node is None or node.id != conv.node:
         return turn.expired()
     if option in (BACK, RESTART, CANCEL):
@@ -103,9 +107,21 @@ async def on_button(turn: Turn, conv: Conversation | None, token: Token) -> Repl
     return await advance(turn, conv, move) if move else turn.expired()
 
 
+def _in_place(reply: Reply) -> Reply:
+    """A walkthrough step replaces the message the user answered from."""
+    if reply.kind in (ReplyKind.WALKTHROUGH, ReplyKind.ERROR):
+        reply.mode = ReplyMode.REPLACE
+    return reply
+
+
 @router.text
 async def on_text(turn: Turn, conv: Conversation | None, text: str) -> Reply | None:
     """Typed text while the walkthrough waits for it (a date); anything else is not ours."""
+    reply = await _on_text(turn, conv, text)
+    return _in_place(reply) if reply is not None else None
+
+
+async def _on_text(turn: Turn, conv: Conversation | None, text: str) -> Reply | None:
     if not (conv and conv.node and turn.private):
         return None
     flow = turn.kb.flow
@@ -244,7 +260,7 @@ def show(turn: Turn, conv: Conversation) -> Reply:
         r.actions.append(Action(ActionKind.END))
         r.choices.extend(outcome_choices(turn, node, conv.answers))
     nav = _nav_view(turn)
-    base = wtoken(turn, conv, node)  # the step's signed prefix, ending with "."
+    base = step_prefix(turn, conv, node)  # the step's signed prefix, ending with "."
     r.choices += [
         Choice(base + option, label, kind)
         for option, label, kind in (*buttons, *(nav if conv.history else nav[-1:]))
@@ -252,10 +268,10 @@ def show(turn: Turn, conv: Conversation) -> Reply:
     return r
 
 
-def wtoken(turn: Turn, conv: Conversation, node: Node) -> str:
+def step_prefix(turn: Turn, conv: Conversation, node: Node) -> str:
     """The signed prefix of this step's buttons (one MAC per step); each appends its option."""
-    fields = (turn.kb.flow.version, str(conv.step), str(node.index), conv.nonce)
-    return turn.token("w", fields) + "."
+    button = WalkButton(turn.kb.flow.version, conv.step, node.index, conv.nonce)
+    return turn.codec.pack_prefix(button, turn.owner)
 
 
 def _nav_view(turn: Turn) -> tuple[tuple[str, str, ChoiceKind], ...]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.engine.features.walkthrough.countdown import add_months
 from bot.engine.features.walkthrough.outcome import outcome_view
 from bot.engine.reply import ChoiceKind
+from bot.engine.tokens import WalkButton
 from bot.knowledge.model import NodeKind, flow_context
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
     Buttons = tuple[tuple[str, str, ChoiceKind], ...]  # (option, label, kind)
 
-SKIP = "s"  # the option of "Skip this question"
+SKIP = WalkButton.SKIP  # the option of "Skip this question"
 
 
 @dataclass(frozen=True)

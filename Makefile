@@ -1,7 +1,8 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11+ and make:
 #   make run    create .venv, install, prepare the catalogs, start the bot (console without a token)
 #   make test   create .venv, install with the test extra, run ruff and pytest
-#   make test-fast  the quick loop: ruff and the tests not marked slow (no browser, Redis, bench)
+#   make test-fast  the quick loop: ruff and the tests not marked slow (no browser, Redis, bench),
+#               on every core
 #   make bench  install the test and bench extras, run every benchmark (docs/performance.md)
 #   make eval   the FAQ search on real student questions, dev and test halves (eval/README.md)
 #   make package-check  build the wheel and sdist, install the wheel in a fresh virtualenv, use
@@ -46,7 +47,7 @@ test: $(TEST_STAMP) catalogs
 
 test-fast: $(TEST_STAMP) catalogs
 	$(BIN)/ruff check bot tests
-	APS_BOT_TEST_FAST=1 $(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)
+	APS_BOT_TEST_FAST=1 $(BIN)/python -m pytest -q -m "not slow" -n auto $(PYTEST_ARGS)
 
 $(BENCH_STAMP): pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

@@ -125,9 +125,41 @@ async def test_out_of_scope_and_nonsense_get_i_dont_know(engine) -> None:
         assert set(c.labels) == topics
 
 
+async def test_i_dont_know_offers_the_nearest_entries_then_the_topics(engine, knowledge) -> None:
+    """An "I don't know" to a question the search had words for says so, and puts its nearest
+    entries one tap away (titles, never an answer), then "Browse the topics"."""
+    text = "can my wife work in France while I hold the rece?"
+    decision = decide(knowledge.faq.index, text)
+    assert decision.kind == UNKNOWN and "family" in decision.offered  # the nearest, not the answer
+    c = Client(engine, lang="en")
+    await c.send(text)
+    assert c.reply.faq_kind == UNKNOWN and not c.reply.faq_shown
+    assert c.text.startswith("Sorry, I don't have an answer to that yet.")
+    nearest = [title_of(knowledge, i) for i in decision.offered[:3]]
+    assert c.labels == [*nearest, "Browse the topics"]
+    assert one_tap(knowledge, decision) == decision.offered[:3]  # what make eval counts
+    await c.click(title_of(knowledge, "family"))
+    assert c.reply.faq_id == "family"
+    await c.send(text)
+    await c.click("Browse the topics")
+    topics = [
+        engine.catalogs.get("en").pgettext("faq:topics", t) for t in knowledge.faq.topics.values()
+    ]
+    assert c.labels == topics
+
+
+def test_an_entrys_own_example_is_answered_however_common_its_words(knowledge) -> None:
+    """ "what is the rece card" is one of aps_vs_rece's examples: its words are in nearly every
+    entry, so it scores low, but the knowledge says which entry answers it."""
+    decision = decide(knowledge.faq.index, "What is the RECE card?")
+    assert decision.result.exact and decision.result.best.score < 0.15  # under unknown_floor
+    assert decision.kind == ANSWER and decision.shown == ("aps_vs_rece",)
+
+
 def test_no_reply_is_ever_a_one_option_menu(knowledge) -> None:
     """Every evaluation question and every example question: "did you mean" offers two titles
-    or more, a composed reply two or three entries, an answer one (labels are not read)."""
+    or more, a composed reply two or three entries, an answer one, "I don't know" none (labels
+    are not read)."""
     texts = [q.text for q in load()]
     texts += [q for e in knowledge.faq.entries for qs in e.examples.values() for q in qs[:3]]
     texts.append("card papers")  # weak matches only (see above): a "did you mean" for sure
@@ -139,7 +171,8 @@ def test_no_reply_is_ever_a_one_option_menu(knowledge) -> None:
         assert d.kind != SUGGEST or (len(d.offered) >= 2 and shown == 0), text
         assert d.kind != COMPOSED or 2 <= shown <= 3, text
         assert d.kind != ANSWER or (shown == 1 and d.shown[0] not in tap), text
-        assert d.kind != UNKNOWN or not (shown or tap), text
+        # "I don't know" shows no entry; its nearest ones (three at most) are buttons
+        assert d.kind != UNKNOWN or (not shown and tap == d.offered[:3]), text
     assert seen == {ANSWER, COMPOSED, SUGGEST, UNKNOWN}
 
 

@@ -57,6 +57,8 @@ class DecisionPolicy:
             share of the best entry (`SearchResult.unanswered`) …
         unanswered_below: … and the best entry scores under this (a strong match is answered).
         part_terms: a part of a two-part question needs this many known terms to count.
+        nearest_terms: an "I don't know" offers its nearest entries as buttons when the search
+            knew this many of the question's terms (one word, "Marseille", is not near enough).
     """
 
     compose_share: float = 0.5
@@ -69,6 +71,7 @@ class DecisionPolicy:
     unanswered_share: float = 0.4
     unanswered_below: float = 0.45
     part_terms: int = 2
+    nearest_terms: int = 2
 
 
 POLICY = DecisionPolicy()
@@ -81,8 +84,9 @@ class Decision:
     Attributes:
         kind: `ANSWER`, `COMPOSED`, `SUGGEST` or `UNKNOWN`.
         shown: the entries whose text is in the reply: the one answered, or the composed ones.
-        offered: other entries offered as buttons: the runners-up (answer, composed) or the
-            titles of "did you mean".
+        offered: other entries offered as buttons: the runners-up (answer, composed), the
+            titles of "did you mean", or the nearest entries under an "I don't know" (none when
+            the question is out of scope or no entry shares a word with it).
         result: the search behind it (scores, situations, the normalised question).
         parts: composed because the question asks two things two entries answer.
     """
@@ -124,15 +128,19 @@ def decide_result(
     if len(part_ids) >= 2:
         shown = tuple(part_ids[: policy.max_composed])
         return Decision(COMPOSED, shown, _rest(ids, shown), result, parts=True)
+    if result.exact:  # one of an entry's own examples, word for word: the knowledge says so
+        return Decision(ANSWER, tuple(ids[:1]), tuple(ids[1:]), result)
     best = matches[0].score
     unanswered = result.unanswered >= policy.unanswered_share and best < policy.unanswered_below
+    # under an "I don't know": the nearest entries, when the search knew words enough to be near
+    nearest = tuple(ids[: policy.max_composed]) if result.terms >= policy.nearest_terms else ()
     if unanswered:
-        return Decision(UNKNOWN, (), (), result)
+        return Decision(UNKNOWN, (), nearest, result)
     if best < policy.unknown_floor:
         vague = result.terms <= policy.menu_terms and best >= policy.menu_floor
         if vague and len(ids) >= 2:
-            return Decision(SUGGEST, (), tuple(ids[: policy.max_composed]), result)
-        return Decision(UNKNOWN, (), (), result)
+            return Decision(SUGGEST, (), nearest, result)
+        return Decision(UNKNOWN, (), nearest, result)
     top = raw_of(best)
     close = [
         m.entry_id
@@ -145,8 +153,8 @@ def decide_result(
         if best >= policy.lead_floor:
             return Decision(ANSWER, tuple(ids[:1]), tuple(ids[1:]), result)
         if len(ids) >= 2:
-            return Decision(SUGGEST, (), tuple(ids[: policy.max_composed]), result)
-        return Decision(UNKNOWN, (), (), result)
+            return Decision(SUGGEST, (), nearest, result)
+        return Decision(UNKNOWN, (), nearest, result)
     if best < policy.compose_floor:
         return Decision(SUGGEST, (), tuple(close[: policy.max_composed]), result)
     shown = tuple(close[: policy.max_composed])

@@ -8,7 +8,9 @@ reply shows (one decision for every front end):
 - a **composed** reply: two or three close entries (or the two parts of a two-part question),
   each with its question, its short answer and its own "More" button;
 - "**did you mean**", bare titles, only when nothing is close enough to compose;
-- "**I don't know**" and the topics, counted (without who asked) so the knowledge can grow.
+- "**I don't know**", counted (without who asked) so the knowledge can grow, with the nearest
+  entries the search found as buttons (one tap away, never presented as the answer), else the
+  topics.
 
 The asker's walkthrough answers, kept in the conversation, tell the search their situation (a
 holder of the card, a nationality): nothing new is stored for it. FAQ buttons carry a
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
 router = Router("faq")
 MAX_RELATED = 3
 MAX_DID_YOU_MEAN = 3
+MAX_NEAREST = 3  # under "I don't know": the nearest entries, then "Browse the topics"
 MAX_COMPOSED_BUTTONS = 5  # "More" for each composed entry, then runners-up up to this many
 
 router.hint(N_("You can also just type your question."), hidden_on=("discord",))
@@ -138,6 +141,22 @@ def faq_reply(turn: Turn, decision: Decision, private: bool) -> Reply:
             Choice(ftoken(turn, FaqAction.ANSWER, faq.by_id[i].index), title(turn, faq.by_id[i]))
             for i in decision.offered[:MAX_DID_YOU_MEAN]
         ]
+    elif decision.offered:
+        # not an answer, and not "did you mean": the nearest questions it can answer, one tap away
+        r = turn.reply(
+            ReplyKind.FAQ,
+            turn.msg(
+                t.gettext(
+                    "Sorry, I don't have an answer to that yet. I noted the question so the "
+                    "knowledge base can be improved. The nearest questions I can answer:"
+                )
+            ),
+        )
+        r.choices = [
+            Choice(ftoken(turn, FaqAction.ANSWER, faq.by_id[i].index), title(turn, faq.by_id[i]))
+            for i in decision.offered[:MAX_NEAREST]
+        ]
+        r.choices.append(Choice(ftoken(turn, FaqAction.TOPICS), t.gettext("Browse the topics")))
     else:
         r = topics_reply(
             turn,
@@ -215,7 +234,7 @@ def one_tap(kb: Knowledge, decision: Decision) -> tuple[str, ...]:
         return (*decision.shown, *composed_related(decision))
     if decision.kind == SUGGEST:
         return decision.offered[:MAX_DID_YOU_MEAN]
-    return ()
+    return decision.offered[:MAX_NEAREST]  # "I don't know", and the nearest questions
 
 
 def title(turn: Turn, entry: FaqEntry) -> str:

@@ -228,3 +228,19 @@ def test_every_entry_has_twenty_chinese_examples_and_the_eval_set_its_questions(
     chinese = [i for i in items if i["lang"] == "zh"]
     assert len(chinese) >= 80
     assert len([i for i in chinese if i["kind"] == "real" and i.get("url")]) >= 30
+
+
+def test_a_languages_index_is_built_when_first_read_and_warm_builds_them_all() -> None:
+    """Start-up pays for the default language's index only (bench's startup_ratio); the first
+    Chinese question builds the Chinese one, the same as one built up front; a server warms all."""
+    kb = load_knowledge()
+    index = kb.faq.index
+    assert set(index._indexes) == {"en"}
+    result = index.search("RECE多少钱？", lang="zh")
+    assert result.lang == "zh" and result.best.entry_id == "fee"
+    assert set(index._indexes) == {"en", "zh"}
+    index.warm()
+    assert set(index._indexes) == set(index.languages) == {"en", "fr", "zh"}
+    assert [m.entry_id for m in index.search("RECE多少钱？", lang="zh").matches] == [
+        m.entry_id for m in result.matches
+    ]

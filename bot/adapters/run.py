@@ -17,10 +17,14 @@ async def run_platforms(config: Config, engine: Engine) -> None:
     """Start Telegram and/or Discord (whichever has a token) and run until cancelled.
 
     Alongside them (`bot.engine.upkeep`): a heartbeat for container health checks, and the daily
-    purge of data untouched for the retention period. Each platform schedules its own jobs
+    purge of data untouched for the retention period; once, every language's search index. Each platform schedules its own jobs
     (reminders, the weekly source check) on its runtime.
     """
     tasks = [asyncio.create_task(run_jobs(upkeep_jobs(engine)), name="upkeep")]
+    # each language's search index is built when first read; a server builds them all now, off
+    # the event loop, so the first French or Chinese question waits for nothing
+    index = engine.knowledge.faq.index
+    tasks.append(asyncio.create_task(asyncio.to_thread(index.warm), name="warm"))
     if config.telegram_token:
         from bot.adapters.telegram import run_telegram
 

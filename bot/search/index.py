@@ -1,4 +1,4 @@
-"""`FaqIndex`: the FAQ search, one index per language, built once when the knowledge loads.
+"""`FaqIndex`: the FAQ search, one index per language, each built once, when first read.
 
 Every language's texts are indexed on their own (`bot.search.language_index`): the entries'
 example questions, keywords, titles and answers written in that language, and nothing of the
@@ -23,6 +23,7 @@ Languages still help each other through what they share on purpose:
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Iterable, Mapping
 
 from bot.search.analyze import NUMBER, Analyzer
@@ -63,16 +64,14 @@ class FaqIndex:
         # every lexicon at once: what the site's search tables are computed with
         self.analyzer = Analyzer(lexicons)
         self._indexes: dict[str, LanguageIndex] = {}
-        texts: dict[str, set[str]] = {}
-        for code in self.languages:
-            analyzer = Analyzer(reading_lexicons(code, lexicons))
-            # documents with nothing in this language (another language's out-of-scope questions)
-            # are left out: counted, they would change every word's rarity here
-            mine = [d for d in (_in_language(doc, code) for doc in docs) if d.fields]
-            self._indexes[code] = LanguageIndex(code, mine, analyzer, rules, situations)
-            texts[code] = _own_words(docs, code, analyzer)
-        self._reader = LanguageReader(lexicons, texts)
-        self.entry_ids = self._indexes[self.default].entry_ids
+        self._analyzers = {
+            code: Analyzer(reading_lexicons(code, lexicons)) for code in self.languages
+        }
+        self._docs, self._situations = docs, situations
+        self._building = threading.Lock()
+        self._lexicons = lexicons
+        self._reader_built: LanguageReader | None = None
+        self.entry_ids = self.index_of(self.default).entry_ids
 
     def __len__(self) -> int:
         return len(self.entry_ids)
@@ -80,27 +79,67 @@ class FaqIndex:
     @property
     def situations(self):
         """The asker's situations, as the default language's index reads them."""
-        return self._indexes[self.default].situations
+        return self.index_of(self.default).situations
 
     def index_of(self, lang: str) -> LanguageIndex:
-        """The index of language `lang` (the default language's if it has none)."""
-        return self._indexes.get(lang) or self._indexes[self.default]
+        """The index of language `lang` (the default language's if it has none), built the
+        first time it is asked for: a process that only ever reads English does not pay for
+        the others (about 0.3 s each; Chinese loads its segmenter too)."""
+        index = self._indexes.get(lang)
+        if index is not None:
+            return index
+        if lang not in self._analyzers:
+            return self.index_of(self.default)
+        with self._building:  # the web front end may search from several threads
+            index = self._indexes.get(lang)
+            if index is None:
+                # documents with nothing in this language (another language's out-of-scope
+                # questions) are left out: counted, they would change every word's rarity here
+                docs = (_in_language(doc, lang) for doc in self._docs)
+                mine = [d for d in docs if d.fields]
+                index = LanguageIndex(
+                    lang, mine, self._analyzers[lang], self.rules, self._situations
+                )
+                self._indexes[lang] = index
+        return index
+
+    def _reader(self) -> LanguageReader:
+        """What tells a question's language, built the first time a question is read (it reads
+        every language's translated titles and answers)."""
+        reader = self._reader_built
+        if reader is None:
+            with self._building:
+                if self._reader_built is None:
+                    texts = {
+                        code: _own_words(self._docs, code, self._analyzers[code])
+                        for code in self.languages
+                    }
+                    self._reader_built = LanguageReader(self._lexicons, texts)
+                reader = self._reader_built
+        return reader
+
+    def warm(self) -> None:
+        """Build every language's index and the language reader now (a server does it after
+        start-up, off the event loop)."""
+        self._reader()
+        for code in self.languages:
+            self.index_of(code)
 
     def language_of(self, text: str, lang: str | None = None) -> str:
         """The language to read `text` in: the one it is written in, else `lang` (the asker's),
         else the default language."""
-        guessed = self._reader.guess(text)
+        guessed = self._reader().guess(text)
         if guessed is not None:
             return guessed
-        return lang if lang in self._indexes else self.default
+        return lang if lang in self._analyzers else self.default
 
     def reading_table(self) -> dict:
         """How a question's language is told, as data (`LanguageReader.table`)."""
-        return self._reader.table()
+        return self._reader().table()
 
     def guess_lang(self, text: str) -> str | None:
         """The language `text` is most likely written in, or None when it is unclear."""
-        return self._reader.guess(text)
+        return self._reader().guess(text)
 
     def search(
         self,

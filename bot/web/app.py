@@ -118,7 +118,8 @@ async def serve(
     """Serve until `stop` is set (or the task is cancelled); `ready` gets the URL once listening.
 
     Alongside, as a background task (`bot.engine.upkeep`): the daily purge of data untouched for
-    the retention period, and the heartbeat that ``aps-bot health`` checks.
+    the retention period, and the heartbeat that ``aps-bot health`` checks; once, in a thread,
+    every language's search index.
     """
     app = create_app(engine, settings)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
@@ -132,9 +133,11 @@ async def serve(
     if ready:
         ready(url)
     upkeep = asyncio.create_task(run_jobs(upkeep_jobs(engine)), name="upkeep")
+    # every language's search index, built off the loop (each is built when first read)
+    warm = asyncio.create_task(asyncio.to_thread(engine.knowledge.faq.index.warm), name="warm")
     try:
         await (stop or asyncio.Event()).wait()
     finally:
         upkeep.cancel()
-        await asyncio.gather(upkeep, return_exceptions=True)
+        await asyncio.gather(upkeep, warm, return_exceptions=True)
         await runner.cleanup()

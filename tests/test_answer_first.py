@@ -19,7 +19,8 @@ from bot.engine.shorts import short_answer
 from bot.i18n import Catalogs
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.markup import WARNING_SIGN, lead, parse, plain_text, preview
-from bot.search.decide import ANSWER, COMPOSED, SUGGEST, UNKNOWN, decide
+from bot.search.decide import ANSWER, COMPOSED, SUGGEST, UNKNOWN, decide, decide_result
+from bot.search.result import Match, SearchResult
 from bot.storage import MemoryStore
 from bot.testing import SKIP, Client, FakeClock
 
@@ -146,6 +147,15 @@ async def test_i_dont_know_offers_the_nearest_entries_then_the_topics(engine, kn
         engine.catalogs.get("en").pgettext("faq:topics", t) for t in knowledge.faq.topics.values()
     ]
     assert c.labels == topics
+
+
+@pytest.mark.parametrize("terms", [1, 2, 3])
+def test_a_vague_question_s_did_you_mean_always_has_its_titles(terms: int) -> None:
+    """A short question with weak matches gets "did you mean" and its titles, however few of its
+    terms the search knew (the nearest entries of an "I don't know" need two: not these)."""
+    matches = (Match("fee", 0.12), Match("timbre", 0.11))
+    decision = decide_result(SearchResult("x", matches, 0.11, terms))
+    assert decision.kind == SUGGEST and decision.offered == ("fee", "timbre")
 
 
 def test_an_entrys_own_example_is_answered_however_common_its_words(knowledge) -> None:

@@ -133,13 +133,14 @@ def decide_result(
     best = matches[0].score
     unanswered = result.unanswered >= policy.unanswered_share and best < policy.unanswered_below
     # under an "I don't know": the nearest entries, when the search knew words enough to be near
-    nearest = tuple(ids[: policy.max_composed]) if result.terms >= policy.nearest_terms else ()
+    leaders = tuple(ids[: policy.max_composed])
+    nearest = leaders if result.terms >= policy.nearest_terms else ()
     if unanswered:
         return Decision(UNKNOWN, (), nearest, result)
     if best < policy.unknown_floor:
         vague = result.terms <= policy.menu_terms and best >= policy.menu_floor
         if vague and len(ids) >= 2:
-            return Decision(SUGGEST, (), nearest, result)
+            return Decision(SUGGEST, (), leaders, result)
         return Decision(UNKNOWN, (), nearest, result)
     top = raw_of(best)
     close = [
@@ -153,7 +154,7 @@ def decide_result(
         if best >= policy.lead_floor:
             return Decision(ANSWER, tuple(ids[:1]), tuple(ids[1:]), result)
         if len(ids) >= 2:
-            return Decision(SUGGEST, (), nearest, result)
+            return Decision(SUGGEST, (), leaders, result)
         return Decision(UNKNOWN, (), nearest, result)
     if best < policy.compose_floor:
         return Decision(SUGGEST, (), tuple(close[: policy.max_composed]), result)

@@ -20,6 +20,7 @@ one topic, or the walkthrough (from /help). Each is posted anew: the reply it si
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.engine import insight
@@ -134,28 +135,15 @@ def faq_reply(turn: Turn, decision: Decision, private: bool) -> Reply:
     elif decision.kind == COMPOSED:
         r = composed_reply(turn, decision, private)
     elif decision.kind == SUGGEST:
-        r = turn.reply(
-            ReplyKind.FAQ, turn.msg(t.gettext("I'm not sure I understood. Did you mean:"))
-        )
-        r.choices = [
-            Choice(ftoken(turn, FaqAction.ANSWER, faq.by_id[i].index), title(turn, faq.by_id[i]))
-            for i in decision.offered[:MAX_DID_YOU_MEAN]
-        ]
+        intro = t.gettext("I'm not sure I understood. Did you mean:")
+        r = titles_reply(turn, intro, decision.offered[:MAX_DID_YOU_MEAN])
     elif decision.offered:
         # not an answer, and not "did you mean": the nearest questions it can answer, one tap away
-        r = turn.reply(
-            ReplyKind.FAQ,
-            turn.msg(
-                t.gettext(
-                    "Sorry, I don't have an answer to that yet. I noted the question so the "
-                    "knowledge base can be improved. The nearest questions I can answer:"
-                )
-            ),
+        intro = t.gettext(
+            "Sorry, I don't have an answer to that yet. I noted the question so the "
+            "knowledge base can be improved. The nearest questions I can answer:"
         )
-        r.choices = [
-            Choice(ftoken(turn, FaqAction.ANSWER, faq.by_id[i].index), title(turn, faq.by_id[i]))
-            for i in decision.offered[:MAX_NEAREST]
-        ]
+        r = titles_reply(turn, intro, decision.offered[:MAX_NEAREST])
         r.choices.append(Choice(ftoken(turn, FaqAction.TOPICS), t.gettext("Browse the topics")))
     else:
         r = topics_reply(
@@ -198,12 +186,10 @@ def composed_reply(turn: Turn, decision: Decision, private: bool, inline: bool =
         if inline:
             r.actions.append(Action(ActionKind.CONTINUE_PRIVATE, f"faq_{entry.id}", label))
         else:
-            r.choices.append(Choice(ftoken(turn, FaqAction.ANSWER, entry.index), label))
+            r.choices.append(entry_choice(turn, entry, label))
     if inline:
         return r
-    for rid in composed_related(decision):
-        rel = faq.by_id[rid]
-        r.choices.append(Choice(ftoken(turn, FaqAction.ANSWER, rel.index), title(turn, rel)))
+    r.choices += [entry_choice(turn, faq.by_id[rid]) for rid in composed_related(decision)]
     if not private:
         r.actions.append(
             Action(
@@ -275,9 +261,20 @@ def entry_reply(
             Choice(ftoken(turn, FaqAction.DETAIL, entry.index), t.gettext("Tell me more"))
         )
     for rid in related_ids(turn.kb, entry, nearby):
-        rel = turn.kb.faq.by_id[rid]
-        r.choices.append(Choice(ftoken(turn, FaqAction.ANSWER, rel.index), title(turn, rel)))
+        r.choices.append(entry_choice(turn, turn.kb.faq.by_id[rid]))
     r.choices.extend(vote_buttons)
+    return r
+
+
+def entry_choice(turn: Turn, entry: FaqEntry, label: str | None = None) -> Choice:
+    """A button that answers `entry`, labelled with its question unless `label` is given."""
+    return Choice(ftoken(turn, FaqAction.ANSWER, entry.index), label or title(turn, entry))
+
+
+def titles_reply(turn: Turn, intro: str, ids: Iterable[str]) -> Reply:
+    """`intro`, then a button for each entry of `ids`, labelled with its question."""
+    r = turn.reply(ReplyKind.FAQ, turn.msg(intro))
+    r.choices = [entry_choice(turn, turn.kb.faq.by_id[i]) for i in ids]
     return r
 
 
@@ -298,9 +295,5 @@ def topic_reply(turn: Turn, index: int) -> Reply:
     r = turn.reply(
         ReplyKind.FAQ, (Paragraph((Bold((Text(turn.t.pgettext(TOPICS_CONTEXT, label)),)),)),)
     )
-    r.choices = [
-        Choice(ftoken(turn, FaqAction.ANSWER, e.index), title(turn, e))
-        for e in turn.kb.faq.entries
-        if e.topic == tid
-    ]
+    r.choices = [entry_choice(turn, e) for e in turn.kb.faq.entries if e.topic == tid]
     return r

@@ -371,38 +371,36 @@ def _top(raw: dict[int, float], k: int) -> list[tuple[int, float]]:
     return sorted(raw.items(), key=lambda er: (-er[1], er[0]))[:k]
 
 
-def _greedy(words: list[str], lengths: dict, table: dict, least: int) -> list[str]:
-    """Words with the table's runs replaced by what they stand for, longest first."""
-    out: list[str] = []
+def _runs(words: list[str], lengths: dict, table: dict, least: int):
+    """``(run, what the table names it)`` along `words`: the longest run of `least` words or more
+    the table names, else ``(one word, None)``."""
     i = 0
     while i < len(words):
         for size in range(min(lengths.get(words[i], 0), len(words) - i), least - 1, -1):
-            replacement = table.get(tuple(words[i : i + size]))
-            if replacement is not None:
-                out.extend(replacement)
+            value = table.get(tuple(words[i : i + size]))
+            if value is not None:
+                yield words[i : i + size], value
                 i += size
                 break
         else:
-            out.append(words[i])
+            yield words[i : i + 1], None
             i += 1
+
+
+def _greedy(words: list[str], lengths: dict, table: dict, least: int) -> list[str]:
+    """Words with the table's runs replaced by what they stand for, longest first."""
+    out: list[str] = []
+    for run, replacement in _runs(words, lengths, table, least):
+        out.extend(run if replacement is None else replacement)
     return out
 
 
 def _chunk(words: list[str], lengths: dict, table: dict) -> list:
     """Each word, or (phrase, concept) for a run of words the table names (two or more)."""
-    out: list = []
-    i = 0
-    while i < len(words):
-        for size in range(min(lengths.get(words[i], 0), len(words) - i), 1, -1):
-            concept = table.get(tuple(words[i : i + size]))
-            if concept is not None:
-                out.append((" ".join(words[i : i + size]), concept))
-                i += size
-                break
-        else:
-            out.append(words[i])
-            i += 1
-    return out
+    return [
+        run[0] if concept is None else (" ".join(run), concept)
+        for run, concept in _runs(words, lengths, table, 2)
+    ]
 
 
 def osa(a: str, b: str, limit: int) -> int:

@@ -236,8 +236,7 @@ async def api_message(request: web.Request) -> web.StreamResponse:
         check_origin(request, t)
         check_rate(request, t)
         body = await _json_body(request, t)
-        lang_param = body.get("lang") if isinstance(body.get("lang"), str) else ""
-        locale = lang_param[:16] or accept_language(request)
+        lang_param, locale = _asked_language(request, body)
         if lang_param:
             t = await visitor_lang(request, session_id, lang_param)
         token = body.get("token")
@@ -276,8 +275,7 @@ async def api_resume(request: web.Request) -> web.StreamResponse:
         return refusal_response(request, refusal)
     if issued:  # nothing kept, or a token that is not ours: the page's own session stays
         return web.json_response({"ok": True, "known": False}, dumps=json_dumps)
-    lang_param = body.get("lang") if isinstance(body.get("lang"), str) else ""
-    locale = lang_param[:16] or accept_language(request)
+    _, locale = _asked_language(request, body)
     engine = request.app[ENGINE]
     pending = await pending_step(engine, _key(session_id), locale)
     first = await welcome(engine, _key(session_id), locale)
@@ -289,6 +287,13 @@ async def api_resume(request: web.Request) -> web.StreamResponse:
         "pending": reply_json(pending) if pending else None,
     }
     return web.json_response(answer, dumps=json_dumps)
+
+
+def _asked_language(request: web.Request, body: dict) -> tuple[str, str | None]:
+    """The body's ``lang`` (the page's language, "" when absent), and the locale to read: it, or
+    the browser's Accept-Language."""
+    lang = body.get("lang") if isinstance(body.get("lang"), str) else ""
+    return lang, lang[:16] or accept_language(request)
 
 
 def _event(session_id: str, *, text: str = "", token: str = "", locale: str | None) -> Event:

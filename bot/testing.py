@@ -21,8 +21,13 @@ whose outcome it changes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -256,3 +261,27 @@ class Client:
         return await self._do(
             Event.choice_of(self.key, token, locale=self.locale, private=self.private)
         )
+
+
+@contextlib.contextmanager
+def web_child(heartbeat: Path, **env: str) -> Iterator[str]:
+    """``aps-bot web`` in a child process, as a user starts it: on 127.0.0.1 and a free port, with
+    a database in memory and `env` added to the environment. Yields its URL; stopped on exit."""
+    environ = {**os.environ, "APS_BOT_HEARTBEAT": str(heartbeat), **env}
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "web", "--port", "0", "--database", "memory"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as proc:
+        try:
+            line = proc.stdout.readline()
+            match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+            if not match:
+                raise RuntimeError(f"aps-bot web did not start: {line!r}")
+            yield match[0]
+        finally:
+            proc.terminate()
+            proc.communicate(timeout=15)

@@ -31,7 +31,6 @@ import http.server
 import io
 import json
 import os
-import re
 import socket
 import statistics
 import subprocess
@@ -111,32 +110,6 @@ def site(out: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@contextlib.contextmanager
-def chat(tmp: Path) -> Iterator[str]:
-    env = {
-        **os.environ,
-        "APS_BOT_WEB_SECRET": "web-audit-" + "k" * 32,
-        "APS_BOT_HEARTBEAT": str(tmp / "heartbeat"),
-    }
-    with subprocess.Popen(
-        [sys.executable, "-m", "bot", "web", "--port", "0", "--database", "memory"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    ) as proc:
-        try:
-            line = proc.stdout.readline()
-            match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-            if not match:
-                raise SystemExit(f"aps-bot web did not start: {line!r}")
-            yield match[0]
-        finally:
-            proc.terminate()
-            proc.communicate(timeout=15)
 
 
 def lighthouse(url: str, out: Path) -> dict:
@@ -239,7 +212,11 @@ def main() -> int:
     lang = args.lang
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        with site(tmp / "site") as site_url, chat(tmp) as chat_url:
+        from bot.testing import web_child  # after sys.path has the repository
+
+        secret = "web-audit-" + "k" * 32
+        chat = web_child(tmp / "heartbeat", APS_BOT_WEB_SECRET=secret)
+        with site(tmp / "site") as site_url, chat as chat_url:
             walk = sorted((tmp / "site" / lang / "walkthrough").glob("out_*.html"))[0].name
             ok = True
             if not args.no_lighthouse:

@@ -23,8 +23,6 @@ import http.server
 import json
 import os
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,7 +36,7 @@ from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.knowledge.model import faq_context, flow_context
 from bot.search.decide import decide
 from bot.site.walk_pages import START_PAGE
-from bot.testing import Step
+from bot.testing import Step, web_child
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("APS_BOT_CHROMIUM", "/usr/bin/chromium"))
@@ -209,28 +207,9 @@ def site_url(site_folder: Path) -> Iterator[str]:
 
 def _chat_server(tmp_path_factory, **env_extra: str) -> Iterator[str]:
     """``aps-bot web`` as a user would start it, on 127.0.0.1 and a free port."""
-    env = {
-        **os.environ,
-        "APS_BOT_WEB_SECRET": "browser-test-" + "k" * 32,
-        "APS_BOT_HEARTBEAT": str(tmp_path_factory.mktemp("hb") / "heartbeat"),
-        **env_extra,
-    }
-    with subprocess.Popen(
-        [sys.executable, "-m", "bot", "web", "--port", "0", "--database", "memory"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    ) as proc:
-        try:
-            line = proc.stdout.readline()
-            match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-            assert match, f"aps-bot web did not start: {line!r}"
-            yield match[0]
-        finally:
-            proc.terminate()
-            proc.communicate(timeout=15)
+    heartbeat = tmp_path_factory.mktemp("hb") / "heartbeat"
+    with web_child(heartbeat, APS_BOT_WEB_SECRET="browser-test-" + "k" * 32, **env_extra) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

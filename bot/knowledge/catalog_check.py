@@ -8,6 +8,7 @@ rest."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -70,6 +71,19 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
+def read_catalog(po: Path) -> Catalog:
+    """The catalog in `po`, parsed once per version of the file: aps-bot check reads each
+    catalog for the catalog check and for the consistency check (read-only, both)."""
+    stat = po.stat()
+    return _read_catalog(po.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_catalog(po: Path, _mtime_ns: int, _size: int) -> Catalog:
+    with po.open("rb") as f:
+        return read_po(f)
+
+
 def check_catalogs(
     knowledge_dir: Path, locales_dir: Path, root: Path | None = None
 ) -> list[Problem]:
@@ -78,11 +92,10 @@ def check_catalogs(
     problems: list[Problem] = []
     catalogs: dict[str, tuple[str, Catalog]] = {}
     for po in sorted(locales_dir.glob("*/LC_MESSAGES/messages.po")):
-        with po.open("rb") as f:
-            try:
-                catalogs[po.parent.parent.name] = (_rel(po, root), read_po(f))
-            except Exception as exc:  # babel raises several types on a broken .po
-                problems.append(Problem(_rel(po, root), 1, f"cannot read the catalog: {exc}"))
+        try:
+            catalogs[po.parent.parent.name] = (_rel(po, root), read_catalog(po))
+        except Exception as exc:  # babel raises several types on a broken .po
+            problems.append(Problem(_rel(po, root), 1, f"cannot read the catalog: {exc}"))
     if "en" not in catalogs or "fr" not in catalogs:
         problems.append(
             Problem(_rel(locales_dir, root), 0, "the en and fr catalogs are both required")

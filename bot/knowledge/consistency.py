@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
+from bot.knowledge.catalog_check import read_catalog
 from bot.knowledge.checks import Collector, mapping, unknown_keys
 from bot.knowledge.extract import messages
 from bot.knowledge.model import TOPICS_CONTEXT, Fact
@@ -103,8 +102,7 @@ def texts(knowledge_dir: Path, locales_dir: Path | None, root: Path) -> Iterator
         if lang == "en":
             continue
         try:
-            with po.open("rb") as f:
-                catalog = read_po(f)
+            catalog = read_catalog(po)
         except Exception:  # babel raises several types; the catalog check reports it
             continue
         for _file, _line, context, msgid in english:
